@@ -1,0 +1,70 @@
+import type { HttpResponseInit } from "@azure/functions";
+import type { ConfigurationError } from "../lib/configurationError";
+import type { FieldError } from "../lib/fieldErrors";
+import type { SignOutReport, SignOutStatus } from "../lib/signOutReport";
+import type { BodyProblem } from "./readJsonBody";
+
+/** The one place where outcomes and errors become HTTP. */
+const jsonHeaders = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly operationId: string;
+    readonly details?: readonly FieldError[];
+    readonly setting?: string;
+  };
+}
+
+function json(status: number, body: ErrorBody | SignOutReport): HttpResponseInit {
+  return { status, headers: jsonHeaders, jsonBody: body };
+}
+
+export function badBodyResponse(problem: BodyProblem, operationId: string): HttpResponseInit {
+  const status = problem.code === "BodyTooLarge" ? 413 : 400;
+  return json(status, {
+    error: {
+      code: problem.code,
+      message: problem.message,
+      operationId,
+      details: [{ field: "", code: problem.code, message: problem.message }],
+    },
+  });
+}
+
+export function validationFailedResponse(details: readonly FieldError[], operationId: string): HttpResponseInit {
+  const fields = [...new Set(details.map((detail) => detail.field || "(body)"))];
+  return json(400, {
+    error: {
+      code: "ValidationError",
+      message: `The request is invalid: ${fields.join(", ")}.`,
+      operationId,
+      details,
+    },
+  });
+}
+
+export function configurationErrorResponse(error: ConfigurationError, operationId: string): HttpResponseInit {
+  return json(500, { error: { code: error.code, message: error.message, setting: error.setting, operationId } });
+}
+
+export function internalErrorResponse(operationId: string): HttpResponseInit {
+  return json(500, {
+    error: {
+      code: "InternalError",
+      message: "The sign-out failed unexpectedly; search the logs for the operation id.",
+      operationId,
+    },
+  });
+}
+
+const statusByOutcome: Readonly<Record<SignOutStatus, number>> = {
+  completed: 200,
+  failed: 502,
+  deadlineExceeded: 504,
+};
+
+export function reportResponse(report: SignOutReport): HttpResponseInit {
+  return json(statusByOutcome[report.status], report);
+}

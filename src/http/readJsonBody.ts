@@ -1,0 +1,31 @@
+import type { HttpRequest } from "@azure/functions";
+import { err, ok, type Result } from "../lib/result";
+
+/** Far above any valid request (a UPN is at most a few hundred bytes), far below anything costly. */
+export const maxBodyBytes = 32 * 1024;
+
+export type BodyProblem =
+  | { readonly code: "BodyTooLarge"; readonly message: string }
+  | { readonly code: "EmptyBody"; readonly message: string }
+  | { readonly code: "InvalidJson"; readonly message: string };
+
+export async function readJsonBody(request: HttpRequest): Promise<Result<unknown, BodyProblem>> {
+  const tooLarge = {
+    code: "BodyTooLarge",
+    message: `The request body must be at most ${maxBodyBytes} bytes.`,
+  } as const;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > maxBodyBytes) return err(tooLarge);
+
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.byteLength > maxBodyBytes) return err(tooLarge);
+  const text = bytes.toString("utf8");
+  if (text.trim() === "") {
+    return err({ code: "EmptyBody", message: "The request body is empty; send a JSON object." });
+  }
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch {
+    return err({ code: "InvalidJson", message: "The request body is not valid JSON." });
+  }
+}

@@ -1,0 +1,40 @@
+import type { TokenCredential } from "@azure/core-auth";
+import { parseAppConfig, type AppConfig, type Environment } from "../lib/appConfig";
+import type { AvdClientFactory } from "../lib/avdClient";
+import type { ConfigurationError } from "../lib/configurationError";
+import { createAvdClientFactory, type ArmPipelineOptions } from "../lib/createAvdClientFactory";
+import { createCredential } from "../lib/createCredential";
+import { err, ok, type Result } from "../lib/result";
+
+export interface UserSignoutRuntime {
+  readonly config: AppConfig;
+  readonly clientFor: AvdClientFactory;
+}
+
+export interface RuntimeDependencies {
+  readonly environment: Environment;
+  readonly armPipelineOptions?: ArmPipelineOptions;
+  readonly createCredential?: (config: AppConfig) => TokenCredential;
+}
+
+/**
+ * The composition root: settings are parsed once and one credential plus one set of ARM clients
+ * serve every request of a warm instance. A configuration fault is kept and answered on every
+ * request rather than thrown at import, so the app still loads and says what is wrong.
+ */
+export function createRuntimeLoader(dependencies: RuntimeDependencies): () => Result<UserSignoutRuntime, ConfigurationError> {
+  let loaded: Result<UserSignoutRuntime, ConfigurationError> | undefined;
+  return () => {
+    if (loaded === undefined) {
+      const config = parseAppConfig(dependencies.environment);
+      if (config.ok) {
+        const credential = (dependencies.createCredential ?? createCredential)(config.value);
+        const clientFor = createAvdClientFactory(credential, config.value, dependencies.armPipelineOptions);
+        loaded = ok({ config: config.value, clientFor });
+      } else {
+        loaded = err(config.error);
+      }
+    }
+    return loaded;
+  };
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { azureCloudNames, azureClouds, type AzureCloud } from "./azureClouds";
+import { configurationError, type ConfigurationError } from "./configurationError";
+import { parseSubscriptionIds } from "./parseSubscriptionIds";
+import { err, ok, type Result } from "./result";
+
+export type CredentialKind = "managedIdentity" | "developer";
+
+export interface AppConfig {
+  readonly subscriptionIds: readonly string[];
+  readonly cloud: AzureCloud;
+  /** Where ARM requests go. */
+  readonly resourceManagerEndpoint: string;
+  /** What the token is requested for; follows the cloud, not the endpoint URL. */
+  readonly tokenScope: string;
+  readonly credential: CredentialKind;
+  /** User-assigned identity; undefined means the system-assigned one. */
+  readonly managedIdentityClientId: string | undefined;
+  readonly maxConcurrencyPerSubscription: number;
+  readonly deadlineMs: number;
+  readonly serverSideFilter: boolean;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const configDefaults = Object.freeze({
+  cloud: "AzureCloud",
+  // Below ARM's per-subscription burst sizes (reads 250, deletes 200), so one request cannot
+  // drain a bucket on its own for tenants of up to ~200 host pools per subscription.
+  maxConcurrencyPerSubscription: 50,
+  // Well under the 120 s synchronous limit of Logic Apps and Power Automate HTTP actions.
+  deadlineSeconds: 90,
+  serverSideFilter: false,
+});
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+
+const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
+  const url = new URL(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+});
+
+const integerSetting = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const booleanSetting = z
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.enum(["true", "false", "1", "0"], { error: "must be true or false" }))
+  .transform((value) => value === "true" || value === "1");
+
+const settingSchemas = {
+  AZURE_CLOUD: z.enum(azureCloudNames, { error: `must be one of ${azureCloudNames.join(", ")}` }),
+  AZURE_RESOURCE_MANAGER_ENDPOINT: httpsOrigin,
+  AZURE_RESOURCE_MANAGER_AUDIENCE: httpsOrigin,
+  AZURE_CLIENT_ID: guid,
+  AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: integerSetting(1, 200),
+  // Above 220 s the Functions front end has already cut the HTTP response at 230 s.
+  AVD_DEADLINE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .min(0.1, { error: "must be at least 0.1" })
+    .max(220, { error: "must be at most 220 (HTTP responses are cut at 230 s)" }),
+  AVD_SERVER_SIDE_FILTER: booleanSetting,
+} as const;
+
+type SettingName = keyof typeof settingSchemas;
+
+function readSetting<N extends SettingName>(
+  env: Environment,
+  name: N,
+): Result<z.output<(typeof settingSchemas)[N]> | undefined, ConfigurationError> {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") {
+    return ok(undefined);
+  }
+  const parsed = settingSchemas[name].safeParse(raw);
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0]?.message ?? "is invalid";
+    return err(configurationError(name, problem));
+  }
+  return ok(parsed.data as z.output<(typeof settingSchemas)[N]>);
+}
+
+/**
+ * In Azure the platform announces the managed identity endpoint; anywhere else a developer's own
+ * login is the only credential that makes sense. Being on App Service without the endpoint means
+ * the identity was never enabled, which is a configuration fault, not a reason to fall back.
+ */
+function chooseCredential(env: Environment): Result<CredentialKind, ConfigurationError> {
+  if (env.IDENTITY_ENDPOINT?.trim()) {
+    if (!env.IDENTITY_HEADER?.trim()) {
+      return err(configurationError("IDENTITY_HEADER", "is missing while IDENTITY_ENDPOINT is set"));
+    }
+    return ok("managedIdentity");
+  }
+  if (env.WEBSITE_INSTANCE_ID?.trim()) {
+    return err(
+      configurationError(
+        "IDENTITY_ENDPOINT",
+        "is missing: enable a managed identity on the function app (Identity blade) so the platform provides it",
+      ),
+    );
+  }
+  return ok("developer");
+}
+
+/** Parses every setting once; the first fault is reported with the setting's name. */
+export function parseAppConfig(env: Environment): Result<AppConfig, ConfigurationError> {
+  const subscriptionIds = parseSubscriptionIds(env.AVD_SUBSCRIPTION_IDS);
+  if (!subscriptionIds.ok) {
+    return err(configurationError("AVD_SUBSCRIPTION_IDS", subscriptionIds.error));
+  }
+  const cloudName = readSetting(env, "AZURE_CLOUD");
+  if (!cloudName.ok) return cloudName;
+  const endpoint = readSetting(env, "AZURE_RESOURCE_MANAGER_ENDPOINT");
+  if (!endpoint.ok) return endpoint;
+  const audience = readSetting(env, "AZURE_RESOURCE_MANAGER_AUDIENCE");
+  if (!audience.ok) return audience;
+  const clientId = readSetting(env, "AZURE_CLIENT_ID");
+  if (!clientId.ok) return clientId;
+  const concurrency = readSetting(env, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
+  if (!concurrency.ok) return concurrency;
+  const deadlineSeconds = readSetting(env, "AVD_DEADLINE_SECONDS");
+  if (!deadlineSeconds.ok) return deadlineSeconds;
+  const serverSideFilter = readSetting(env, "AVD_SERVER_SIDE_FILTER");
+  if (!serverSideFilter.ok) return serverSideFilter;
+  const credential = chooseCredential(env);
+  if (!credential.ok) return credential;
+
+  const cloud = azureClouds[cloudName.value ?? configDefaults.cloud];
+  const tokenAudience = audience.value ?? cloud.resourceManagerAudience;
+  return ok(
+    Object.freeze({
+      subscriptionIds: subscriptionIds.value,
+      cloud,
+      resourceManagerEndpoint: endpoint.value ?? cloud.resourceManagerEndpoint,
+      tokenScope: `${tokenAudience}/.default`,
+      credential: credential.value,
+      managedIdentityClientId: clientId.value,
+      maxConcurrencyPerSubscription: concurrency.value ?? configDefaults.maxConcurrencyPerSubscription,
+      deadlineMs: Math.round((deadlineSeconds.value ?? configDefaults.deadlineSeconds) * 1000),
+      serverSideFilter: serverSideFilter.value ?? configDefaults.serverSideFilter,
+    }),
+  );
+}

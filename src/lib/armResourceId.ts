@@ -1,0 +1,64 @@
+/**
+ * ARM ids are written with segment names in whatever case the service chose (the live AVD service
+ * writes `resourcegroups`, `hostpools`, `sessionhosts`, `usersessions`), so names are matched
+ * case-insensitively while values keep their case.
+ */
+export interface HostPoolRef {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly hostPool: string;
+}
+
+export interface UserSessionRef extends HostPoolRef {
+  readonly sessionHost: string;
+  readonly sessionId: string;
+}
+
+const provider = "microsoft.desktopvirtualization";
+
+function splitId(id: string): string[] | undefined {
+  if (!id.startsWith("/")) return undefined;
+  const segments = id.slice(1).replace(/\/+$/, "").split("/");
+  return segments.some((segment) => segment === "") ? undefined : segments;
+}
+
+function matchesShape(segments: string[], names: readonly string[]): boolean {
+  // Names sit at even positions; a value follows each name except "providers".
+  if (segments.length !== names.length * 2) return false;
+  return names.every((name, index) => segments[index * 2]?.toLowerCase() === name);
+}
+
+const hostPoolShape = ["subscriptions", "resourcegroups", "providers", "hostpools"] as const;
+const userSessionShape = [...hostPoolShape, "sessionhosts", "usersessions"] as const;
+
+function hostPoolFrom(segments: string[]): HostPoolRef | undefined {
+  const [, subscriptionId, , resourceGroup, , providerName, , hostPool] = segments;
+  if (providerName?.toLowerCase() !== provider) return undefined;
+  if (subscriptionId === undefined || resourceGroup === undefined || hostPool === undefined) return undefined;
+  return { subscriptionId, resourceGroup, hostPool };
+}
+
+export function parseHostPoolId(id: string): HostPoolRef | undefined {
+  const segments = splitId(id);
+  if (segments === undefined || !matchesShape(segments, hostPoolShape)) return undefined;
+  return hostPoolFrom(segments);
+}
+
+export function parseUserSessionId(id: string): UserSessionRef | undefined {
+  const segments = splitId(id);
+  if (segments === undefined || !matchesShape(segments, userSessionShape)) return undefined;
+  const hostPool = hostPoolFrom(segments);
+  const sessionHost = segments[9];
+  const sessionId = segments[11];
+  if (hostPool === undefined || sessionHost === undefined || sessionId === undefined) return undefined;
+  return { ...hostPool, sessionHost, sessionId };
+}
+
+/** ARM treats names as case-insensitive, so two refs to one host pool may differ in case. */
+export function sameHostPool(a: HostPoolRef, b: HostPoolRef): boolean {
+  return (
+    a.subscriptionId.toLowerCase() === b.subscriptionId.toLowerCase() &&
+    a.resourceGroup.toLowerCase() === b.resourceGroup.toLowerCase() &&
+    a.hostPool.toLowerCase() === b.hostPool.toLowerCase()
+  );
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/** Entra ID caps a member UPN at 113 characters: 64 before the "@" and 48 after it. */
+export const upnLimits = Object.freeze({ maxLength: 113, maxLocalPartLength: 64, maxDomainLength: 48 });
+/** B2B guests carry their home address in the local part (`alice_fabrikam.com#EXT#@…`), which may exceed 64. */
+const guestMaxLength = 256;
+
+// Characters Entra ID allows in the user name part: A-Z a-z 0-9 ' . - _ ! # ^ ~
+const localPartPattern = /^[A-Za-z0-9'._!#^~-]+$/;
+const domainLabelPattern = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+function upnProblem(upn: string): string | undefined {
+  const at = upn.indexOf("@");
+  if (at < 0 || at !== upn.lastIndexOf("@")) {
+    return "must contain exactly one '@', as in user@contoso.com";
+  }
+  const local = upn.slice(0, at);
+  const domain = upn.slice(at + 1);
+  const isGuest = local.toUpperCase().endsWith("#EXT#");
+  if (local === "") return "has nothing before the '@'";
+  if (!localPartPattern.test(local)) {
+    return "has a character before the '@' that Entra ID does not allow (allowed: letters, digits and ' . - _ ! # ^ ~)";
+  }
+  if (local.endsWith(".")) return "must not have a '.' immediately before the '@'";
+  if (!isGuest && local.length > upnLimits.maxLocalPartLength) {
+    return `must have at most ${upnLimits.maxLocalPartLength} characters before the '@'`;
+  }
+  if (domain === "") return "has no domain after the '@'";
+  if (domain.length > upnLimits.maxDomainLength) {
+    return `must have a domain of at most ${upnLimits.maxDomainLength} characters`;
+  }
+  const labels = domain.split(".");
+  if (labels.length < 2 || !labels.every((label) => domainLabelPattern.test(label))) {
+    return "must end in a domain name such as contoso.com";
+  }
+  const maxLength = isGuest ? guestMaxLength : upnLimits.maxLength;
+  if (upn.length > maxLength) return `must be at most ${maxLength} characters long`;
+  return undefined;
+}
+
+export const userPrincipalNameSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
+  .max(1024, { error: "is far too long to be a user principal name" })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .check((ctx) => {
+    const problem = upnProblem(ctx.value);
+    if (problem !== undefined) {
+      ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+    }
+  });
+
+/**
+ * Case-insensitive for ASCII only: Unicode case folding maps look-alikes onto ASCII letters
+ * (the Kelvin sign K lower-cases to "k"), and a look-alike must never match a real user.
+ */
+export function sameUserPrincipalName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if ((x | 0x20) !== (y | 0x20)) return false;
+    const lower = x | 0x20;
+    if (lower < 0x61 || lower > 0x7a) return false;
+  }
+  return true;
+}
