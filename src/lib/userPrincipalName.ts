@@ -40,9 +40,9 @@ function upnProblem(upn: string): string | undefined {
 
 export const userPrincipalNameSchema = z
   .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
-  .max(1024, { error: "is far too long to be a user principal name" })
+  .max(1024, { error: "is far too long to be a user principal name", abort: true })
   .trim()
-  .min(1, { error: "must not be empty" })
+  .min(1, { error: "must not be empty", abort: true })
   .check((ctx) => {
     const problem = upnProblem(ctx.value);
     if (problem !== undefined) {

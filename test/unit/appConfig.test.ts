@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseAppConfig, type Environment } from "../../src/lib/appConfig";
+
+const subscription = "11111111-1111-1111-1111-111111111111";
+const base: Environment = { AVD_SUBSCRIPTION_IDS: subscription };
+
+function expectConfigurationError(env: Environment, setting: string): string {
+  const result = parseAppConfig(env);
+  assert.equal(result.ok, false, `expected a configuration error for ${setting}`);
+  if (result.ok) return "";
+  assert.equal(result.error.code, "ConfigurationError");
+  assert.equal(result.error.setting, setting);
+  assert.match(result.error.message, new RegExp(setting));
+  return result.error.message;
+}
+
+describe("parseAppConfig", () => {
+  it("applies the documented defaults for the public cloud", () => {
+    const result = parseAppConfig(base);
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.subscriptionIds, [subscription]);
+    assert.equal(result.value.resourceManagerEndpoint, "https://management.azure.com");
+    assert.equal(result.value.tokenScope, "https://management.azure.com/.default");
+    assert.equal(result.value.maxConcurrencyPerSubscription, 50);
+    assert.equal(result.value.deadlineMs, 90_000);
+    assert.equal(result.value.serverSideFilter, false);
+    assert.equal(result.value.credential, "developer");
+    assert.equal(result.value.managedIdentityClientId, undefined);
+    assert.ok(Object.isFrozen(result.value));
+  });
+
+  it("keeps the token audience of the cloud when only the endpoint URL changes", () => {
+    const result = parseAppConfig({ ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:8443/" });
+    assert.ok(result.ok);
+    assert.equal(result.value.resourceManagerEndpoint, "https://127.0.0.1:8443");
+    assert.equal(result.value.tokenScope, "https://management.azure.com/.default");
+  });
+
+  it("follows the sovereign cloud for both endpoint and audience", () => {
+    const gov = parseAppConfig({ ...base, AZURE_CLOUD: "AzureUSGovernment" });
+    assert.ok(gov.ok);
+    assert.equal(gov.value.resourceManagerEndpoint, "https://management.usgovcloudapi.net");
+    assert.equal(gov.value.tokenScope, "https://management.core.usgovcloudapi.net/.default");
+    const china = parseAppConfig({ ...base, AZURE_CLOUD: "AzureChinaCloud" });
+    assert.ok(china.ok);
+    assert.equal(china.value.tokenScope, "https://management.core.chinacloudapi.cn/.default");
+  });
+
+  it("lets the audience be overridden on its own", () => {
+    const result = parseAppConfig({ ...base, AZURE_RESOURCE_MANAGER_AUDIENCE: "https://management.core.windows.net/" });
+    assert.ok(result.ok);
+    assert.equal(result.value.tokenScope, "https://management.core.windows.net/.default");
+  });
+
+  it("uses the managed identity when the platform announces it, user-assigned with AZURE_CLIENT_ID", () => {
+    const system = parseAppConfig({ ...base, IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi", IDENTITY_HEADER: "secret" });
+    assert.ok(system.ok);
+    assert.equal(system.value.credential, "managedIdentity");
+    assert.equal(system.value.managedIdentityClientId, undefined);
+    const clientId = "33333333-3333-3333-3333-333333333333";
+    const user = parseAppConfig({
+      ...base,
+      IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi",
+      IDENTITY_HEADER: "secret",
+      AZURE_CLIENT_ID: clientId,
+    });
+    assert.ok(user.ok);
+    assert.equal(user.value.managedIdentityClientId, clientId);
+  });
+
+  it("parses the tuning settings", () => {
+    const result = parseAppConfig({
+      ...base,
+      AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "8",
+      AVD_DEADLINE_SECONDS: "2.5",
+      AVD_SERVER_SIDE_FILTER: "TRUE",
+    });
+    assert.ok(result.ok);
+    assert.equal(result.value.maxConcurrencyPerSubscription, 8);
+    assert.equal(result.value.deadlineMs, 2500);
+    assert.equal(result.value.serverSideFilter, true);
+  });
+
+  it("names AVD_SUBSCRIPTION_IDS when it is missing, empty or malformed", () => {
+    assert.match(expectConfigurationError({}, "AVD_SUBSCRIPTION_IDS"), /missing or empty/);
+    expectConfigurationError({ AVD_SUBSCRIPTION_IDS: " " }, "AVD_SUBSCRIPTION_IDS");
+    assert.match(expectConfigurationError({ AVD_SUBSCRIPTION_IDS: "abc" }, "AVD_SUBSCRIPTION_IDS"), /"abc"/);
+  });
+
+  it("names every other malformed setting", () => {
+    expectConfigurationError({ ...base, AZURE_CLOUD: "Mars" }, "AZURE_CLOUD");
+    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "http://127.0.0.1:1" }, "AZURE_RESOURCE_MANAGER_ENDPOINT");
+    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "not a url" }, "AZURE_RESOURCE_MANAGER_ENDPOINT");
+    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_AUDIENCE: "management" }, "AZURE_RESOURCE_MANAGER_AUDIENCE");
+    expectConfigurationError({ ...base, AZURE_CLIENT_ID: "my-identity" }, "AZURE_CLIENT_ID");
+    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "0" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
+    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "2.5" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
+    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "many" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
+    expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "600" }, "AVD_DEADLINE_SECONDS");
+    expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "soon" }, "AVD_DEADLINE_SECONDS");
+    expectConfigurationError({ ...base, AVD_SERVER_SIDE_FILTER: "maybe" }, "AVD_SERVER_SIDE_FILTER");
+  });
+
+  it("refuses to run in Azure without a managed identity rather than falling back", () => {
+    expectConfigurationError({ ...base, WEBSITE_INSTANCE_ID: "abc" }, "IDENTITY_ENDPOINT");
+    expectConfigurationError({ ...base, IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi" }, "IDENTITY_HEADER");
+  });
+});
