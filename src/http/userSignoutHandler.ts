@@ -54,9 +54,7 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
       return reportResponse(report);
     } catch (error) {
       // Only a fault in our own code lands here; its details stay in the log.
-      context.error(
-        JSON.stringify({ event: "userSignout.internalError", operationId, error: String(error) }),
-      );
+      context.error(JSON.stringify({ event: "userSignout.internalError", operationId, error: String(error) }));
       return internalErrorResponse(operationId);
     }
   };

@@ -22,7 +22,9 @@ export interface RuntimeDependencies {
  * serve every request of a warm instance. A configuration fault is kept and answered on every
  * request rather than thrown at import, so the app still loads and says what is wrong.
  */
-export function createRuntimeLoader(dependencies: RuntimeDependencies): () => Result<UserSignoutRuntime, ConfigurationError> {
+export function createRuntimeLoader(
+  dependencies: RuntimeDependencies,
+): () => Result<UserSignoutRuntime, ConfigurationError> {
   let loaded: Result<UserSignoutRuntime, ConfigurationError> | undefined;
   return () => {
     if (loaded === undefined) {

@@ -1,5 +1,11 @@
 import type { UserSession } from "@azure/arm-desktopvirtualization";
-import { parseHostPoolId, parseUserSessionId, sameHostPool, type HostPoolRef, type UserSessionRef } from "./armResourceId";
+import {
+  parseHostPoolId,
+  parseUserSessionId,
+  sameHostPool,
+  type HostPoolRef,
+  type UserSessionRef,
+} from "./armResourceId";
 import type { AvdClientFactory, AvdSubscriptionClient } from "./avdClient";
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from "./concurrencyLimiter";
 import { userPrincipalNameFilter } from "./odataFilter";

@@ -32,9 +32,17 @@ export function toUpstreamError(error: unknown): UpstreamError {
   const status = typeof statusCode === "number" ? statusCode : undefined;
 
   if (name === "AbortError") {
-    return { code: "DeadlineExceeded", statusCode: undefined, message: "The request deadline was reached before this call finished." };
+    return {
+      code: "DeadlineExceeded",
+      statusCode: undefined,
+      message: "The request deadline was reached before this call finished.",
+    };
   }
-  if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AggregateAuthenticationError") {
+  if (
+    name === "CredentialUnavailableError" ||
+    name === "AuthenticationError" ||
+    name === "AggregateAuthenticationError"
+  ) {
     return { code: "AuthenticationFailed", statusCode: status, message: text };
   }
   if (typeof code === "string" && code !== "") {

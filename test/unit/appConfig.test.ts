@@ -90,13 +90,31 @@ describe("parseAppConfig", () => {
 
   it("names every other malformed setting", () => {
     expectConfigurationError({ ...base, AZURE_CLOUD: "Mars" }, "AZURE_CLOUD");
-    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "http://127.0.0.1:1" }, "AZURE_RESOURCE_MANAGER_ENDPOINT");
-    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "not a url" }, "AZURE_RESOURCE_MANAGER_ENDPOINT");
-    expectConfigurationError({ ...base, AZURE_RESOURCE_MANAGER_AUDIENCE: "management" }, "AZURE_RESOURCE_MANAGER_AUDIENCE");
+    expectConfigurationError(
+      { ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "http://127.0.0.1:1" },
+      "AZURE_RESOURCE_MANAGER_ENDPOINT",
+    );
+    expectConfigurationError(
+      { ...base, AZURE_RESOURCE_MANAGER_ENDPOINT: "not a url" },
+      "AZURE_RESOURCE_MANAGER_ENDPOINT",
+    );
+    expectConfigurationError(
+      { ...base, AZURE_RESOURCE_MANAGER_AUDIENCE: "management" },
+      "AZURE_RESOURCE_MANAGER_AUDIENCE",
+    );
     expectConfigurationError({ ...base, AZURE_CLIENT_ID: "my-identity" }, "AZURE_CLIENT_ID");
-    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "0" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
-    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "2.5" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
-    expectConfigurationError({ ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "many" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
+    expectConfigurationError(
+      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "0" },
+      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
+    );
+    expectConfigurationError(
+      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "2.5" },
+      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
+    );
+    expectConfigurationError(
+      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "many" },
+      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
+    );
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "600" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "soon" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_SERVER_SIDE_FILTER: "maybe" }, "AVD_SERVER_SIDE_FILTER");

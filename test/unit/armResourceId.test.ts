@@ -42,7 +42,10 @@ describe("parseHostPoolId", () => {
       parseHostPoolId(`/subscriptions/${sub}/resourcegroups/RG/providers/Microsoft.DesktopVirtualization/hostpools/HP`),
       { subscriptionId: sub, resourceGroup: "RG", hostPool: "HP" },
     );
-    assert.equal(parseHostPoolId(`/subscriptions/${sub}/resourceGroups/RG/providers/Microsoft.DesktopVirtualization`), undefined);
+    assert.equal(
+      parseHostPoolId(`/subscriptions/${sub}/resourceGroups/RG/providers/Microsoft.DesktopVirtualization`),
+      undefined,
+    );
   });
 
   it("compares host pools case-insensitively, as ARM does", () => {

@@ -48,7 +48,10 @@ describe("createConcurrencyLimiter", () => {
 
   it("frees the slot of a task that fails", async () => {
     const limiter = createConcurrencyLimiter(1);
-    await assert.rejects(limiter.run(() => Promise.reject(new Error("boom"))), /boom/);
+    await assert.rejects(
+      limiter.run(() => Promise.reject(new Error("boom"))),
+      /boom/,
+    );
     assert.equal(await limiter.run(() => Promise.resolve("next")), "next");
     assert.equal(limiter.active, 0);
   });

@@ -17,11 +17,17 @@ describe("parseSubscriptionIds", () => {
   });
 
   it("removes duplicates, also when they differ in case", () => {
-    assert.deepEqual(parseSubscriptionIds(`${a},${a.toUpperCase().replace("-", "-")},${b}`), { ok: true, value: [a, b] });
-    assert.deepEqual(parseSubscriptionIds("AAAAAAAA-0000-0000-0000-000000000000,aaaaaaaa-0000-0000-0000-000000000000"), {
+    assert.deepEqual(parseSubscriptionIds(`${a},${a.toUpperCase().replace("-", "-")},${b}`), {
       ok: true,
-      value: ["aaaaaaaa-0000-0000-0000-000000000000"],
+      value: [a, b],
     });
+    assert.deepEqual(
+      parseSubscriptionIds("AAAAAAAA-0000-0000-0000-000000000000,aaaaaaaa-0000-0000-0000-000000000000"),
+      {
+        ok: true,
+        value: ["aaaaaaaa-0000-0000-0000-000000000000"],
+      },
+    );
   });
 
   it("rejects a missing, empty or separator-only value", () => {

@@ -77,7 +77,10 @@ describe("signOutRequestSchema", () => {
 
   it("rejects a dryRun that is not a boolean", () => {
     const errors = errorsFor({ userPrincipalName: "alice@contoso.com", dryRun: "yes" });
-    assert.deepEqual(errors.map((error) => error.field), ["dryRun"]);
+    assert.deepEqual(
+      errors.map((error) => error.field),
+      ["dryRun"],
+    );
   });
 });
 

@@ -35,7 +35,11 @@ describe("toUpstreamError", () => {
   });
 
   it("copes with things that are not errors", () => {
-    assert.deepEqual(toUpstreamError("nope"), { code: "RequestFailed", statusCode: undefined, message: "The call failed." });
+    assert.deepEqual(toUpstreamError("nope"), {
+      code: "RequestFailed",
+      statusCode: undefined,
+      message: "The call failed.",
+    });
     assert.equal(toUpstreamError({ statusCode: 500 }).code, "Http500");
   });
 });
