@@ -92,7 +92,9 @@ async function scanHostPool(
   hostPool: HostPoolRef,
 ): Promise<void> {
   const { options } = run;
-  const signOuts: Promise<void>[] = [];
+  // Deletes wait until the listing is complete: the service pages by offset, so removing a session
+  // from an earlier page would shift a later page and hide one of the user's sessions from us.
+  const matches: MatchedSession[] = [];
   try {
     const pages = client.userSessions
       .listByHostPool(hostPool.resourceGroup, hostPool.hostPool, {
@@ -105,14 +107,14 @@ async function scanHostPool(
       if (page.done) break;
       for (const session of page.value) {
         const match = matchSession(run, hostPool, session);
-        if (match !== undefined) signOuts.push(signOutSession(run, client, limiter, match));
+        if (match !== undefined) matches.push(match);
       }
     }
     run.hostPoolsScanned++;
   } catch (error) {
     run.errors.push({ scope: "hostPool", ...hostPool, ...toUpstreamError(error) });
   }
-  await Promise.all(signOuts);
+  await Promise.all(matches.map((match) => signOutSession(run, client, limiter, match)));
 }
 
 interface MatchedSession {

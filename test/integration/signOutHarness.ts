@@ -1,0 +1,83 @@
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
+import type { Scenario } from "../../emulator/scenario";
+import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
+import { createRuntimeLoader } from "../../src/http/userSignoutRuntime";
+import type { SignOutReport } from "../../src/lib/signOutReport";
+
+export interface CallResult {
+  readonly status: number;
+  readonly body: SignOutReport & { error?: { code: string; message: string; setting?: string } };
+  readonly logs: readonly string[];
+}
+
+export interface SignOutHarness {
+  readonly emulator: RunningEmulator;
+  /** The real handler wired to the emulator through the settings it reads in Azure. */
+  handler(settings?: Record<string, string>): HttpHandler;
+  post(handler: HttpHandler, body: unknown): Promise<CallResult>;
+  /** Existing sessions as `subscription/hostPool/sessionHost/id upn`, sorted. */
+  remaining(): string[];
+  close(): Promise<void>;
+}
+
+let invocation = 0;
+
+export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHarness> {
+  const emulator = await startEmulator({ scenario });
+  // The identity library reads these from the process environment, exactly as in App Service.
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  return {
+    emulator,
+    handler(settings = {}) {
+      const environment = {
+        IDENTITY_ENDPOINT: emulator.identityEndpoint,
+        IDENTITY_HEADER: emulator.identityHeader,
+        AVD_SUBSCRIPTION_IDS: scenarioSubscriptionIds(scenario).join(","),
+        AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+        ...settings,
+      };
+      return createUserSignoutHandler({
+        loadRuntime: createRuntimeLoader({
+          environment,
+          // Trust the emulator's certificate for these clients only; 5xx back-off shortened so
+          // that tests of persistent failures stay fast (Retry-After is still honoured as sent).
+          armPipelineOptions: {
+            tlsOptions: { ca: emulator.caCertificatePem },
+            retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40 },
+          },
+        }),
+      });
+    },
+    async post(handler, body) {
+      const logs: string[] = [];
+      invocation++;
+      const response: HttpResponseInit = await handler(
+        new HttpRequest({
+          method: "POST",
+          url: "http://localhost:7071/api/avd/user-signout",
+          headers: { "content-type": "application/json" },
+          body: { string: typeof body === "string" ? body : JSON.stringify(body) },
+        }),
+        new InvocationContext({
+          invocationId: `test-invocation-${invocation}`,
+          functionName: "userSignout",
+          logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`),
+        }),
+      );
+      return { status: response.status ?? 200, body: response.jsonBody as CallResult["body"], logs };
+    },
+    remaining() {
+      return emulator
+        .sessions()
+        .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
+        .sort();
+    },
+    close: () => emulator.close(),
+  };
+}
+
+export function scenarioSubscriptionIds(scenario: Scenario): string[] {
+  return scenario.subscriptions.map((subscription) => subscription.id);
+}
