@@ -21,7 +21,7 @@ describe("managed identity and cloud", () => {
     assert.ok(requests.length >= 1 && requests.length <= 2);
     for (const request of requests) {
       assert.equal(request.resource?.replace(/\/$/, ""), "https://management.azure.com");
-      assert.equal(request.clientId, undefined);
+      assert.equal(request.clientId, harness.emulator.systemAssignedClientId);
     }
     assert.equal((await harness.post(handler, { userPrincipalName: "nobody@contoso.com" })).status, 200);
     assert.equal(harness.emulator.tokenRequests().length, requests.length, "a warm instance reuses its token");
