@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { loadRegisteredHttpFunctions } from "./loadRegisteredHttpFunctions";
 import { serveHttpFunctions } from "./serveHttpFunctions";
@@ -12,11 +13,12 @@ async function main(): Promise<void> {
   const functionKey = process.env.FUNCTIONS_KEY;
   if (!functionKey) throw new Error("FUNCTIONS_KEY must be set");
   const registered = loadRegisteredHttpFunctions(projectRoot);
-  await serveHttpFunctions(registered, { port, functionKey, log: (line) => console.log(line) });
+  const server = await serveHttpFunctions(registered, { port, functionKey, log: (line) => console.log(line) });
+  const actualPort = (server.address() as AddressInfo).port;
   for (const fn of registered) {
-    console.log(`functions host: ${fn.name} [${fn.methods.join(",")}] http://localhost:${port}/api/${fn.route} (auth: ${fn.authLevel})`);
+    console.log(`functions host: ${fn.name} [${fn.methods.join(",")}] http://localhost:${actualPort}/api/${fn.route} (auth: ${fn.authLevel})`);
   }
-  process.send?.({ ready: true, port });
+  process.send?.({ ready: true, port: actualPort });
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,88 @@
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { readScenarioFile } from "../emulator/readScenarioFile";
+import { startEmulator } from "../emulator/startEmulator";
+import { serveEmulatorState } from "./serveEmulatorState";
+
+function curlExamples(functionsUrl: string, key: string, stateUrl: string): string {
+  const endpoint = `${functionsUrl}/api/avd/user-signout`;
+  const post = (body: string) =>
+    `curl -s -X POST "${endpoint}" -H "x-functions-key: ${key}" -H "content-type: application/json" -d '${body}'`;
+  return [
+    "# 1. Dry run: which sessions would alice lose? (changes nothing)",
+    post('{"userPrincipalName":"alice@contoso.com","dryRun":true}'),
+    "# 2. Sign alice out everywhere (her look-alike alice@contoso.com.evil.example keeps its session)",
+    post('{"userPrincipalName":"alice@contoso.com"}'),
+    "# 3. An invalid request: 400 naming the field, no Azure call",
+    post('{"userPrincipleName":"alice@contoso.com"}'),
+    "# What the emulated Azure holds now:",
+    `curl -s ${stateUrl}/sessions`,
+  ].join("\n");
+}
+
+/**
+ * `npm start`: the demo tenant on the emulator, and the built app served as the Functions host
+ * would serve it. The app runs in a child process that is wired to the emulator only through the
+ * settings it reads in Azure; the emulator's CA reaches it the standard way, NODE_EXTRA_CA_CERTS.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: "string", default: "demo-tenant" },
+      port: { type: "string", default: "7071" },
+      "state-port": { type: "string", default: "7072" },
+    },
+  });
+  const projectRoot = path.resolve(__dirname, "..", "..");
+  const scenario = readScenarioFile(values.scenario);
+  const emulator = await startEmulator({ scenario });
+  const stateServer = await serveEmulatorState(emulator, Number(values["state-port"]));
+  const stateUrl = `http://localhost:${(stateServer.address() as AddressInfo).port}`;
+
+  const caFile = path.join(mkdtempSync(path.join(tmpdir(), "avd-user-signout-")), "emulator-ca.pem");
+  writeFileSync(caFile, emulator.caCertificatePem);
+  const functionKey = randomBytes(24).toString("base64url");
+
+  const host = fork(path.join(projectRoot, ".build", "local", "functionsHost.js"), [], {
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: caFile,
+      FUNCTIONS_KEY: functionKey,
+      FUNCTIONS_HTTP_PORT: values.port,
+      IDENTITY_ENDPOINT: emulator.identityEndpoint,
+      IDENTITY_HEADER: emulator.identityHeader,
+      AVD_SUBSCRIPTION_IDS: scenario.subscriptions.map((subscription) => subscription.id).join(","),
+      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+    },
+  });
+  const stop = (code: number): void => {
+    host.kill();
+    stateServer.close();
+    void emulator.close().then(() => process.exit(code));
+  };
+  process.once("SIGINT", () => stop(0));
+  process.once("SIGTERM", () => stop(0));
+  host.once("exit", (code) => stop(code ?? 1));
+
+  const port = await new Promise<number>((resolve) =>
+    host.on("message", (message: { ready?: boolean; port?: number }) => {
+      if (message.ready === true && typeof message.port === "number") resolve(message.port);
+    }),
+  );
+  const functionsUrl = `http://localhost:${port}`;
+  console.log(`\nEmulated Azure (${values.scenario}): ARM ${emulator.armEndpoint}, managed identity ${emulator.identityEndpoint}`);
+  console.log(`Function key: ${functionKey}\n`);
+  console.log(curlExamples(functionsUrl, functionKey, stateUrl));
+  console.log(`\n${JSON.stringify({ ready: true, functionsUrl, stateUrl, functionKey })}`);
+  console.log("Press Ctrl+C to stop.");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

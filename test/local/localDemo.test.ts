@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { after, before, describe, it } from "node:test";
+
+interface Ready {
+  readonly functionsUrl: string;
+  readonly stateUrl: string;
+  readonly functionKey: string;
+}
+
+interface StateSession {
+  readonly userPrincipalName: string;
+}
+
+const projectRoot = path.resolve(__dirname, "..", "..", "..");
+let demo: ChildProcess;
+let ready: Ready;
+const printed: string[] = [];
+
+before(async () => {
+  // The same entry `npm start` runs, on free ports; it serves the built app from package.json main.
+  demo = spawn(process.execPath, [path.join(projectRoot, ".build", "local", "startLocalDemo.js"), "--port", "0", "--state-port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  ready = await new Promise<Ready>((resolve, reject) => {
+    demo.once("exit", (code) => reject(new Error(`the local demo exited with ${code}`)));
+    createInterface({ input: demo.stdout! }).on("line", (line) => {
+      printed.push(line);
+      if (line.startsWith('{"ready":true')) resolve(JSON.parse(line) as Ready);
+    });
+  });
+});
+
+after(() => {
+  demo.kill();
+});
+
+async function signOut(body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${ready.functionsUrl}/api/avd/user-signout`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+async function sessions(): Promise<StateSession[]> {
+  return (await (await fetch(`${ready.stateUrl}/sessions`)).json()) as StateSession[];
+}
+
+describe("the local demo (npm start)", () => {
+  it("prints ready-to-paste curl examples with the function key", () => {
+    const curls = printed.filter((line) => line.startsWith("curl "));
+    assert.ok(curls.length >= 4);
+    assert.ok(curls.filter((line) => line.includes("-X POST")).every((line) => line.includes(`x-functions-key: ${ready.functionKey}`)));
+  });
+
+  it("refuses a call without the function key, like the Functions host", async () => {
+    assert.equal((await signOut('{"userPrincipalName":"alice@contoso.com"}')).status, 401);
+    assert.equal((await signOut('{"userPrincipalName":"alice@contoso.com"}', { "x-functions-key": "wrong" })).status, 401);
+    assert.ok((await sessions()).some((session) => session.userPrincipalName === "alice@contoso.com"));
+  });
+
+  it("signs the demo user out through the registered function, the managed identity and HTTPS ARM", async () => {
+    const key = { "x-functions-key": ready.functionKey };
+    const before = await sessions();
+    const dry = await signOut('{"userPrincipalName":"alice@contoso.com","dryRun":true}', key);
+    assert.equal(dry.status, 200);
+    assert.deepEqual(await sessions(), before);
+
+    const response = await signOut('{"userPrincipalName":"alice@contoso.com"}', key);
+    assert.equal(response.status, 200);
+    const report = (await response.json()) as { counts: { signedOut: number } };
+    const after = await sessions();
+    assert.ok(report.counts.signedOut > 0);
+    assert.equal(before.length - after.length, report.counts.signedOut);
+    assert.ok(!after.some((session) => session.userPrincipalName.toLowerCase() === "alice@contoso.com"));
+    assert.ok(after.some((session) => session.userPrincipalName === "alice@contoso.com.evil.example"));
+  });
+
+  it("answers an invalid request with 400 naming the field", async () => {
+    const response = await signOut('{"userPrincipleName":"alice@contoso.com"}', { "x-functions-key": ready.functionKey });
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { details: Array<{ field: string }> } };
+    assert.deepEqual(body.error.details.map((detail) => detail.field).sort(), ["userPrincipalName", "userPrincipleName"]);
+  });
+});
