@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const server = await serveHttpFunctions(registered, { port, functionKey, log: (line) => console.log(line) });
   const actualPort = (server.address() as AddressInfo).port;
   for (const fn of registered) {
-    console.log(`functions host: ${fn.name} [${fn.methods.join(",")}] http://localhost:${actualPort}/api/${fn.route} (auth: ${fn.authLevel})`);
+    console.log(
+      `functions host: ${fn.name} [${fn.methods.join(",")}] http://localhost:${actualPort}/api/${fn.route} (auth: ${fn.authLevel})`,
+    );
   }
   process.send?.({ ready: true, port: actualPort });
 }

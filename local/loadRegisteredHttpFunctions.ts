@@ -30,7 +30,10 @@ export function loadRegisteredHttpFunctions(projectRoot: string): RegisteredHttp
   const mainGlob = path.join(projectRoot, packageJson.main);
   const directory = path.dirname(mainGlob);
   const pattern = new RegExp(`^${path.basename(mainGlob).replaceAll(".", "\\.").replaceAll("*", ".*")}$`);
-  for (const file of readdirSync(directory).filter((name) => pattern.test(name)).sort()) {
+  for (const file of readdirSync(directory)
+    .filter((name) => pattern.test(name))
+    .sort()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path at run time, as the host does
     require(path.join(directory, file));
   }
   return registered;

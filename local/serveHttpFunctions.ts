@@ -23,7 +23,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
-  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  const headers = new Headers(init.headers);
   let body: string | Buffer = "";
   if (init.jsonBody !== undefined) {
     body = JSON.stringify(init.jsonBody);
@@ -44,7 +44,10 @@ function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
  * (`x-functions-key` header or `code` query parameter), so a local run behaves like the real host
  * for the paths, methods and keys a caller uses.
  */
-export function serveHttpFunctions(registered: readonly RegisteredHttpFunction[], options: ServeOptions): Promise<Server> {
+export function serveHttpFunctions(
+  registered: readonly RegisteredHttpFunction[],
+  options: ServeOptions,
+): Promise<Server> {
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? "/", `http://localhost:${options.port}`);
@@ -83,7 +86,9 @@ export function serveHttpFunctions(registered: readonly RegisteredHttpFunction[]
       const result = await target.handler(httpRequest, context);
       const init = result as HttpResponseInit;
       writeResponse(response, init);
-      options.log(`${request.method} ${url.pathname} -> ${init.status ?? 200} in ${Date.now() - started} ms (${invocationId})`);
+      options.log(
+        `${request.method} ${url.pathname} -> ${init.status ?? 200} in ${Date.now() - started} ms (${invocationId})`,
+      );
     })().catch((error: unknown) => {
       options.log(`request failed: ${String(error)}`);
       if (!response.headersSent) response.writeHead(500);

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
     }),
   );
   const functionsUrl = `http://localhost:${port}`;
-  console.log(`\nEmulated Azure (${values.scenario}): ARM ${emulator.armEndpoint}, managed identity ${emulator.identityEndpoint}`);
+  console.log(
+    `\nEmulated Azure (${values.scenario}): ARM ${emulator.armEndpoint}, managed identity ${emulator.identityEndpoint}`,
+  );
   console.log(`Function key: ${functionKey}\n`);
   console.log(curlExamples(functionsUrl, functionKey, stateUrl));
   console.log(`\n${JSON.stringify({ ready: true, functionsUrl, stateUrl, functionKey })}`);
