@@ -71,7 +71,9 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
     remaining() {
       return emulator
         .sessions()
-        .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
+        .map(
+          (s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`,
+        )
         .sort();
     },
     close: () => emulator.close(),

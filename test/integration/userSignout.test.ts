@@ -55,7 +55,9 @@ describe("POST /api/avd/user-signout against the emulated tenant", () => {
     const calls = harness.emulator.calls();
     const alphaPages = calls.filter((call) => call.operation === "listUserSessions" && call.hostPool === "HP-Alpha");
     assert.ok(alphaPages.length >= 2, "HP-Alpha's sessions came in several pages");
-    const poolPages = calls.filter((call) => call.operation === "listHostPools" && call.subscriptionId === subscriptionA);
+    const poolPages = calls.filter(
+      (call) => call.operation === "listHostPools" && call.subscriptionId === subscriptionA,
+    );
     assert.ok(poolPages.length >= 2, "subscription A's host pools came in several pages");
     assert.equal(harness.emulator.calls().filter((call) => call.operation === "listSessionHosts").length, 0);
   });
@@ -128,7 +130,14 @@ describe("POST /api/avd/user-signout against the emulated tenant", () => {
 
   it("rejects each kind of bad input with 400 and makes no Azure call", async () => {
     const handler = harness.handler();
-    for (const body of ["", "not json", "[]", "{}", '{"userPrincipleName":"alice@contoso.com"}', '{"userPrincipalName":"alice"}']) {
+    for (const body of [
+      "",
+      "not json",
+      "[]",
+      "{}",
+      '{"userPrincipleName":"alice@contoso.com"}',
+      '{"userPrincipalName":"alice"}',
+    ]) {
       const result = await harness.post(handler, body);
       assert.equal(result.status, 400, body);
     }
@@ -158,9 +167,12 @@ describe("failures upstream", () => {
   it("keeps signing out other subscriptions when one answers 403, then answers 502 with the report", async () => {
     const scenario = tenantScenario();
     load({ ...scenario, subscriptions: [...scenario.subscriptions, { id: subscriptionForbidden, forbidden: true }] });
-    const result = await harness.post(harness.handler({ AVD_SUBSCRIPTION_IDS: [subscriptionA, subscriptionB, subscriptionForbidden].join(";") }), {
-      userPrincipalName: "alice@contoso.com",
-    });
+    const result = await harness.post(
+      harness.handler({ AVD_SUBSCRIPTION_IDS: [subscriptionA, subscriptionB, subscriptionForbidden].join(";") }),
+      {
+        userPrincipalName: "alice@contoso.com",
+      },
+    );
     assert.equal(result.status, 502);
     assert.equal(result.body.status, "failed");
     assert.deepEqual(harness.remaining(), everyoneButAlice);
@@ -175,7 +187,14 @@ describe("failures upstream", () => {
   it("keeps going when one host pool's listing fails, and a retry finishes the job", async () => {
     load({
       ...tenantScenario(),
-      faults: [{ match: { operation: "listUserSessions", hostPool: "HP-Beta" }, status: 500, code: "InternalServerError", count: 4 }],
+      faults: [
+        {
+          match: { operation: "listUserSessions", hostPool: "HP-Beta" },
+          status: 500,
+          code: "InternalServerError",
+          count: 4,
+        },
+      ],
     });
     const handler = harness.handler();
     const first = await harness.post(handler, { userPrincipalName: "alice@contoso.com" });
@@ -184,7 +203,10 @@ describe("failures upstream", () => {
       first.body.errors.map((e) => [e.scope, e.hostPool, e.code]),
       [["hostPool", "HP-Beta", "InternalServerError"]],
     );
-    assert.deepEqual(harness.remaining(), [...everyoneButAlice, "11111111/HP-Beta/host-b1.contoso.com/1 Alice@Contoso.com"].sort());
+    assert.deepEqual(
+      harness.remaining(),
+      [...everyoneButAlice, "11111111/HP-Beta/host-b1.contoso.com/1 Alice@Contoso.com"].sort(),
+    );
 
     const retry = await harness.post(handler, { userPrincipalName: "alice@contoso.com" });
     assert.equal(retry.status, 200);
@@ -194,7 +216,14 @@ describe("failures upstream", () => {
   it("reports a failed delete per session without stopping the others", async () => {
     load({
       ...tenantScenario(),
-      faults: [{ match: { operation: "deleteUserSession", sessionId: "7" }, status: 409, code: "Conflict", message: "Session is busy" }],
+      faults: [
+        {
+          match: { operation: "deleteUserSession", sessionId: "7" },
+          status: 409,
+          code: "Conflict",
+          message: "Session is busy",
+        },
+      ],
     });
     const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
     assert.equal(result.status, 502);
@@ -203,19 +232,35 @@ describe("failures upstream", () => {
     const failed = result.body.sessions.find((s) => s.outcome === "failed");
     assert.equal(failed?.sessionId, "7");
     assert.equal(failed?.error?.code, "Conflict");
-    assert.deepEqual(harness.remaining(), [...everyoneButAlice, "22222222/HP-Gamma/host-g1.corp.contoso.com/7 alice@contoso.com"].sort());
+    assert.deepEqual(
+      harness.remaining(),
+      [...everyoneButAlice, "22222222/HP-Gamma/host-g1.corp.contoso.com/7 alice@contoso.com"].sort(),
+    );
   });
 
   it("waits out a 429 with Retry-After through the SDK pipeline and finishes", async () => {
     load({
       ...tenantScenario(),
-      faults: [{ match: { operation: "listUserSessions", hostPool: "HP-Gamma" }, status: 429, code: "TooManyRequests", retryAfterSeconds: 1, count: 1 }],
+      faults: [
+        {
+          match: { operation: "listUserSessions", hostPool: "HP-Gamma" },
+          status: 429,
+          code: "TooManyRequests",
+          retryAfterSeconds: 1,
+          count: 1,
+        },
+      ],
     });
     const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
     assert.equal(result.status, 200);
     assert.deepEqual(harness.remaining(), everyoneButAlice);
-    const gamma = harness.emulator.calls().filter((c) => c.operation === "listUserSessions" && c.hostPool === "HP-Gamma");
-    assert.deepEqual(gamma.map((c) => c.status), [429, 200]);
+    const gamma = harness.emulator
+      .calls()
+      .filter((c) => c.operation === "listUserSessions" && c.hostPool === "HP-Gamma");
+    assert.deepEqual(
+      gamma.map((c) => c.status),
+      [429, 200],
+    );
     assert.ok(gamma[1]!.startedAtMs - gamma[0]!.endedAtMs >= 900, "the retry waited for Retry-After");
   });
 
@@ -223,8 +268,18 @@ describe("failures upstream", () => {
     const scenario = tenantScenario();
     const [subA] = scenario.subscriptions;
     const alpha = subA!.hostPools![0]!;
-    alpha.sessionHosts![0]!.sessions![0] = { id: "1", userPrincipalName: "alice@contoso.com", sessionState: "Active", vanishesBeforeDelete: 404 };
-    alpha.sessionHosts![1]!.sessions![0] = { id: "3", userPrincipalName: "alice@contoso.com", sessionState: "Disconnected", vanishesBeforeDelete: 204 };
+    alpha.sessionHosts![0]!.sessions![0] = {
+      id: "1",
+      userPrincipalName: "alice@contoso.com",
+      sessionState: "Active",
+      vanishesBeforeDelete: 404,
+    };
+    alpha.sessionHosts![1]!.sessions![0] = {
+      id: "3",
+      userPrincipalName: "alice@contoso.com",
+      sessionState: "Disconnected",
+      vanishesBeforeDelete: 204,
+    };
     load(scenario);
     const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
     assert.equal(result.status, 200);
@@ -237,7 +292,9 @@ describe("failures upstream", () => {
     const scenario = tenantScenario();
     scenario.subscriptions[1]!.hostPools![0]!.latencyMs = 1500;
     load(scenario);
-    const result = await harness.post(harness.handler({ AVD_DEADLINE_SECONDS: "0.5" }), { userPrincipalName: "alice@contoso.com" });
+    const result = await harness.post(harness.handler({ AVD_DEADLINE_SECONDS: "0.5" }), {
+      userPrincipalName: "alice@contoso.com",
+    });
     assert.equal(result.status, 504);
     assert.equal(result.body.status, "deadlineExceeded");
     assert.deepEqual(
@@ -245,7 +302,10 @@ describe("failures upstream", () => {
       [["hostPool", "HP-Gamma", "DeadlineExceeded"]],
     );
     assert.equal(result.body.counts.signedOut, 3);
-    assert.deepEqual(harness.remaining(), [...everyoneButAlice, "22222222/HP-Gamma/host-g1.corp.contoso.com/7 alice@contoso.com"].sort());
+    assert.deepEqual(
+      harness.remaining(),
+      [...everyoneButAlice, "22222222/HP-Gamma/host-g1.corp.contoso.com/7 alice@contoso.com"].sort(),
+    );
 
     const retry = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
     assert.equal(retry.status, 200);
@@ -258,7 +318,9 @@ describe("the opt-in server-side filter", () => {
     const scenario = tenantScenario();
     scenario.subscriptions[0]!.hostPools![1]!.ignoresFilter = true;
     load(scenario);
-    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), { userPrincipalName: "o'brien@contoso.com" });
+    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), {
+      userPrincipalName: "o'brien@contoso.com",
+    });
     assert.equal(result.status, 200);
     const filters = harness.emulator
       .calls()
@@ -276,7 +338,9 @@ describe("the opt-in server-side filter", () => {
     const scenario = tenantScenario();
     for (const pool of scenario.subscriptions.flatMap((s) => s.hostPools ?? [])) pool.ignoresFilter = true;
     load(scenario);
-    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), { userPrincipalName: "alice@contoso.com" });
+    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), {
+      userPrincipalName: "alice@contoso.com",
+    });
     assert.equal(result.status, 200);
     assert.deepEqual(harness.remaining(), everyoneButAlice);
   });
@@ -289,7 +353,9 @@ describe("the opt-in server-side filter", () => {
       sessionState: "Active",
     });
     load(scenario);
-    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), { userPrincipalName: "x'or'1'eq'1@contoso.com" });
+    const result = await harness.post(harness.handler({ AVD_SERVER_SIDE_FILTER: "true" }), {
+      userPrincipalName: "x'or'1'eq'1@contoso.com",
+    });
     assert.equal(result.status, 200);
     assert.equal(result.body.counts.signedOut, 1);
     assert.deepEqual(harness.remaining(), [...everyoneButAlice, ...aliceSessions].sort());

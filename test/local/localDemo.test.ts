@@ -21,9 +21,13 @@ const printed: string[] = [];
 
 before(async () => {
   // The same entry `npm start` runs, on free ports; it serves the built app from package.json main.
-  demo = spawn(process.execPath, [path.join(projectRoot, ".build", "local", "startLocalDemo.js"), "--port", "0", "--state-port", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  demo = spawn(
+    process.execPath,
+    [path.join(projectRoot, ".build", "local", "startLocalDemo.js"), "--port", "0", "--state-port", "0"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   ready = await new Promise<Ready>((resolve, reject) => {
     demo.once("exit", (code) => reject(new Error(`the local demo exited with ${code}`)));
     createInterface({ input: demo.stdout! }).on("line", (line) => {
@@ -53,12 +57,19 @@ describe("the local demo (npm start)", () => {
   it("prints ready-to-paste curl examples with the function key", () => {
     const curls = printed.filter((line) => line.startsWith("curl "));
     assert.ok(curls.length >= 4);
-    assert.ok(curls.filter((line) => line.includes("-X POST")).every((line) => line.includes(`x-functions-key: ${ready.functionKey}`)));
+    assert.ok(
+      curls
+        .filter((line) => line.includes("-X POST"))
+        .every((line) => line.includes(`x-functions-key: ${ready.functionKey}`)),
+    );
   });
 
   it("refuses a call without the function key, like the Functions host", async () => {
     assert.equal((await signOut('{"userPrincipalName":"alice@contoso.com"}')).status, 401);
-    assert.equal((await signOut('{"userPrincipalName":"alice@contoso.com"}', { "x-functions-key": "wrong" })).status, 401);
+    assert.equal(
+      (await signOut('{"userPrincipalName":"alice@contoso.com"}', { "x-functions-key": "wrong" })).status,
+      401,
+    );
     assert.ok((await sessions()).some((session) => session.userPrincipalName === "alice@contoso.com"));
   });
 
@@ -80,9 +91,14 @@ describe("the local demo (npm start)", () => {
   });
 
   it("answers an invalid request with 400 naming the field", async () => {
-    const response = await signOut('{"userPrincipleName":"alice@contoso.com"}', { "x-functions-key": ready.functionKey });
+    const response = await signOut('{"userPrincipleName":"alice@contoso.com"}', {
+      "x-functions-key": ready.functionKey,
+    });
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: { details: Array<{ field: string }> } };
-    assert.deepEqual(body.error.details.map((detail) => detail.field).sort(), ["userPrincipalName", "userPrincipleName"]);
+    assert.deepEqual(body.error.details.map((detail) => detail.field).sort(), [
+      "userPrincipalName",
+      "userPrincipleName",
+    ]);
   });
 });
