@@ -21,23 +21,19 @@ const scenario: Scenario = {
           sessionHosts: [
             {
               name: "sh-0.contoso.com",
-              sessions: upns
-                .slice(0, 4)
-                .map((userPrincipalName, index) => ({
-                  id: String(index + 1),
-                  userPrincipalName,
-                  sessionState: "Active" as const,
-                })),
+              sessions: upns.slice(0, 4).map((userPrincipalName, index) => ({
+                id: String(index + 1),
+                userPrincipalName,
+                sessionState: "Active" as const,
+              })),
             },
             {
               name: "sh-1.contoso.com",
-              sessions: upns
-                .slice(4)
-                .map((userPrincipalName, index) => ({
-                  id: String(index + 1),
-                  userPrincipalName,
-                  sessionState: "Disconnected" as const,
-                })),
+              sessions: upns.slice(4).map((userPrincipalName, index) => ({
+                id: String(index + 1),
+                userPrincipalName,
+                sessionState: "Disconnected" as const,
+              })),
             },
           ],
         },
@@ -108,12 +104,10 @@ describe("paging through nextLink", () => {
 
   it("keeps the filter on every page", async () => {
     const sessions = await collect(
-      fixture
-        .createClient(subscriptionId)
-        .userSessions.listByHostPool("rg-paging", "hp-big", {
-          filter: "userPrincipalName ne 'bob@contoso.com'",
-          pageSize: 2,
-        }),
+      fixture.createClient(subscriptionId).userSessions.listByHostPool("rg-paging", "hp-big", {
+        filter: "userPrincipalName ne 'bob@contoso.com'",
+        pageSize: 2,
+      }),
     );
     assert.equal(sessions.length, 6);
     assert.ok(sessions.every((session) => session.userPrincipalName !== "bob@contoso.com"));
