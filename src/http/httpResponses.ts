@@ -2,20 +2,13 @@ import type { HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../lib/configurationError";
 import type { FieldError } from "../lib/fieldErrors";
 import type { SignOutReport, SignOutStatus } from "../lib/signOutReport";
+import type { ErrorBody } from "./errorBody";
 import type { BodyProblem } from "./readJsonBody";
 
 /** The one place where outcomes and errors become HTTP. */
 const jsonHeaders = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
-export interface ErrorBody {
-  readonly error: {
-    readonly code: string;
-    readonly message: string;
-    readonly operationId: string;
-    readonly details?: readonly FieldError[];
-    readonly setting?: string;
-  };
-}
+export type { ErrorBody } from "./errorBody";
 
 function json(status: number, body: ErrorBody | SignOutReport): HttpResponseInit {
   return { status, headers: jsonHeaders, jsonBody: body };
@@ -40,9 +33,35 @@ export function validationFailedResponse(details: readonly FieldError[], operati
       code: "ValidationError",
       message: `The request is invalid: ${fields.join(", ")}.`,
       operationId,
-      details,
+      details: [...details],
     },
   });
+}
+
+/** App Service Authentication let the caller in, but without the app role this function requires. */
+export function callerNotAuthorizedResponse(
+  requiredRole: string,
+  hasPrincipal: boolean,
+  operationId: string,
+): HttpResponseInit {
+  return json(403, {
+    error: {
+      code: "CallerNotAuthorized",
+      message: hasPrincipal
+        ? `The caller lacks the app role ${requiredRole} this function requires.`
+        : `The request carries no authenticated caller; the app role ${requiredRole} is required.`,
+      operationId,
+    },
+  });
+}
+
+/** The API description; it changes with the deployment, so it may be cached only briefly. */
+export function openApiDocumentResponse(document: object): HttpResponseInit {
+  return {
+    status: 200,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "private, max-age=300" },
+    jsonBody: document,
+  };
 }
 
 export function configurationErrorResponse(error: ConfigurationError, operationId: string): HttpResponseInit {

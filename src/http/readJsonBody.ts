@@ -1,8 +1,8 @@
 import type { HttpRequest } from "@azure/functions";
 import { err, ok, type Result } from "../lib/result";
 
-/** Far above any valid request (a UPN is at most a few hundred bytes), far below anything costly. */
-export const maxBodyBytes = 32 * 1024;
+/** Above any valid request (100 UPNs of at most 256 characters, a 1000-character message), far below anything costly. */
+export const maxBodyBytes = 64 * 1024;
 
 export type BodyProblem =
   | { readonly code: "BodyTooLarge"; readonly message: string }

@@ -1,17 +1,19 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../lib/configurationError";
 import { toFieldErrors } from "../lib/fieldErrors";
-import { signOutRequestSchema } from "../lib/signOutRequest";
 import type { SignOutReport } from "../lib/signOutReport";
-import { signOutUser } from "../lib/signOutUser";
+import { signOutRequestSchemaFor } from "../lib/signOutRequestSchemaFor";
+import { signOutUsers } from "../lib/signOutUsers";
 import type { Result } from "../lib/result";
 import {
   badBodyResponse,
+  callerNotAuthorizedResponse,
   configurationErrorResponse,
   internalErrorResponse,
   reportResponse,
   validationFailedResponse,
 } from "./httpResponses";
+import { readClientPrincipal } from "./readClientPrincipal";
 import { readJsonBody } from "./readJsonBody";
 import type { UserSignoutRuntime } from "./userSignoutRuntime";
 
@@ -22,7 +24,7 @@ export interface UserSignoutHandlerDependencies {
   readonly now?: () => number;
 }
 
-/** Parse, call the engine, map to a response: nothing else happens here. */
+/** Authorize, parse, call the engine, map to a response: nothing else happens here. */
 export function createUserSignoutHandler(dependencies: UserSignoutHandlerDependencies): HttpHandler {
   const now = dependencies.now ?? Date.now;
   return async (request, context) => {
@@ -33,16 +35,36 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         context.error(JSON.stringify({ event: "userSignout.configurationError", operationId, ...runtime.error }));
         return configurationErrorResponse(runtime.error, operationId);
       }
+      const { config, clientFor } = runtime.value;
+      const caller = readClientPrincipal(request, config.authEnabled);
+      if (config.requiredCallerRole !== undefined && !caller?.roles.includes(config.requiredCallerRole)) {
+        context.warn(
+          JSON.stringify({
+            event: "userSignout.callerNotAuthorized",
+            operationId,
+            callerName: caller?.name,
+            callerObjectId: caller?.objectId,
+          }),
+        );
+        return callerNotAuthorizedResponse(config.requiredCallerRole, caller !== undefined, operationId);
+      }
       const body = await readJsonBody(request);
       if (!body.ok) return badBodyResponse(body.error, operationId);
-      const input = signOutRequestSchema.safeParse(body.value);
+      const input = signOutRequestSchemaFor(config).safeParse(body.value);
       if (!input.success) return validationFailedResponse(toFieldErrors(input.error), operationId);
 
-      const { config, clientFor } = runtime.value;
-      const report = await signOutUser({
-        userPrincipalName: input.data.userPrincipalName,
-        dryRun: input.data.dryRun,
-        subscriptionIds: config.subscriptionIds,
+      const parsed = input.data;
+      const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
+      const report = await signOutUsers({
+        userPrincipalNames,
+        batch: parsed.userPrincipalNames !== undefined,
+        mode: parsed.mode ?? "logoff",
+        dryRun: parsed.dryRun,
+        notify: parsed.notify,
+        gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
+        subscriptionIds: parsed.subscriptionIds ?? config.subscriptionIds,
+        hostPools: parsed.hostPools,
+        audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller },
         clientFor,
         maxConcurrencyPerSubscription: config.maxConcurrencyPerSubscription,
         serverSideFilter: config.serverSideFilter,
@@ -64,15 +86,36 @@ function logReport(context: InvocationContext, report: SignOutReport): void {
   for (const error of report.errors) {
     context.warn(JSON.stringify({ event: "userSignout.failure", operationId: report.operationId, ...error }));
   }
+  for (const session of report.sessions) {
+    if (session.notification !== "failed") continue;
+    context.warn(
+      JSON.stringify({
+        event: "userSignout.notifyFailure",
+        operationId: report.operationId,
+        hostPool: session.hostPool,
+        sessionHost: session.sessionHost,
+        sessionId: session.sessionId,
+        ...session.notificationError,
+      }),
+    );
+  }
   context.info(
     JSON.stringify({
       event: "userSignout.summary",
       operationId: report.operationId,
       userPrincipalName: report.userPrincipalName,
+      userPrincipalNames: report.userPrincipalNames,
+      mode: report.mode,
       dryRun: report.dryRun,
       status: report.status,
       durationMs: report.durationMs,
+      strategy: report.strategy,
+      requestedBy: report.requestedBy,
+      reason: report.reason,
+      callerName: report.caller?.name,
+      callerObjectId: report.caller?.objectId,
       ...report.counts,
+      notifications: report.notifications,
       errors: report.errors.length,
     }),
   );

@@ -19,6 +19,10 @@ export interface AppConfig {
   readonly maxConcurrencyPerSubscription: number;
   readonly deadlineMs: number;
   readonly serverSideFilter: boolean;
+  /** App Service Authentication is on, so the platform sets (and strips forged) `x-ms-client-principal`. */
+  readonly authEnabled: boolean;
+  /** App role a caller's principal must carry; undefined means any caller with a function key. */
+  readonly requiredCallerRole: string | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -65,6 +69,12 @@ const settingSchemas = {
     .min(0.1, { error: "must be at least 0.1" })
     .max(220, { error: "must be at most 220 (HTTP responses are cut at 230 s)" }),
   AVD_SERVER_SIDE_FILTER: booleanSetting,
+  WEBSITE_AUTH_ENABLED: booleanSetting,
+  // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
+  REQUIRED_CALLER_ROLE: z
+    .string()
+    .max(120, { error: "must be at most 120 characters" })
+    .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" }),
 } as const;
 
 type SettingName = keyof typeof settingSchemas;
@@ -128,6 +138,20 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
   if (!deadlineSeconds.ok) return deadlineSeconds;
   const serverSideFilter = readSetting(env, "AVD_SERVER_SIDE_FILTER");
   if (!serverSideFilter.ok) return serverSideFilter;
+  const authEnabled = readSetting(env, "WEBSITE_AUTH_ENABLED");
+  if (!authEnabled.ok) return authEnabled;
+  const requiredCallerRole = readSetting(env, "REQUIRED_CALLER_ROLE");
+  if (!requiredCallerRole.ok) return requiredCallerRole;
+  // Without App Service Authentication the principal header is whatever the caller sent, so a role
+  // requirement could not be enforced: refuse to serve rather than pretend.
+  if (requiredCallerRole.value !== undefined && authEnabled.value !== true) {
+    return err(
+      configurationError(
+        "REQUIRED_CALLER_ROLE",
+        "is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so caller roles cannot be trusted",
+      ),
+    );
+  }
   const credential = chooseCredential(env);
   if (!credential.ok) return credential;
 
@@ -144,6 +168,8 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       maxConcurrencyPerSubscription: concurrency.value ?? configDefaults.maxConcurrencyPerSubscription,
       deadlineMs: Math.round((deadlineSeconds.value ?? configDefaults.deadlineSeconds) * 1000),
       serverSideFilter: serverSideFilter.value ?? configDefaults.serverSideFilter,
+      authEnabled: authEnabled.value ?? false,
+      requiredCallerRole: requiredCallerRole.value,
     }),
   );
 }

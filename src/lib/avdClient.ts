@@ -6,7 +6,7 @@ import type { HostPools, UserSessions } from "@azure/arm-desktopvirtualization";
  */
 export interface AvdSubscriptionClient {
   readonly hostPools: Pick<HostPools, "list">;
-  readonly userSessions: Pick<UserSessions, "listByHostPool" | "delete">;
+  readonly userSessions: Pick<UserSessions, "listByHostPool" | "delete" | "disconnect" | "sendMessage">;
 }
 
 export type AvdClientFactory = (subscriptionId: string) => AvdSubscriptionClient;

@@ -12,9 +12,13 @@ function pathOf(path: readonly PropertyKey[]): string {
   return path.map((segment) => String(segment)).join(".");
 }
 
-/** Flattens zod issues so that every unknown key is named on its own, like every other field. */
+/**
+ * Flattens zod issues so that every unknown key is named on its own, like every other field; unknown
+ * keys come last, after the problems with the fields the endpoint knows (a misspelt field then reads
+ * as "userPrincipalName is required, userPrincipleName is unknown").
+ */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue): FieldError[] => {
+  const errors = error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         field: pathOf([...issue.path, key]),
@@ -24,4 +28,8 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
     }
     return [{ field: pathOf(issue.path), code: issue.code, message: issue.message }];
   });
+  return [
+    ...errors.filter((fieldError) => fieldError.code !== "unknown_field"),
+    ...errors.filter((fieldError) => fieldError.code === "unknown_field"),
+  ];
 }

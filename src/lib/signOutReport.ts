@@ -1,59 +1,130 @@
-import type { UpstreamError } from "./upstreamError";
+import { z } from "zod";
+import { signOutModes } from "./signOutRequest";
 
-export type SessionOutcome =
-  | "signedOut"
-  | "alreadyGone"
-  | "wouldSignOut"
-  | "failed"
-  /** The deadline came before the sign-out was confirmed; a retry finishes the job. */
-  | "deadlineExceeded";
+// The report is described in zod, and its types inferred from that, so that the OpenAPI document's
+// response schema is derived from what the engine returns and cannot drift from it.
 
-export interface SessionResult {
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly hostPool: string;
-  readonly sessionHost: string;
-  readonly sessionId: string;
-  /** As the service stores it, which may differ in case from the request. */
-  readonly userPrincipalName: string;
-  readonly sessionState: string;
-  readonly outcome: SessionOutcome;
-  readonly error?: UpstreamError;
-}
+export const upstreamErrorSchema = z.object({
+  code: z.string(),
+  statusCode: z.number().int().optional(),
+  message: z.string(),
+});
 
-export type ErrorScope = "subscription" | "hostPool" | "session";
+export const sessionOutcomes = [
+  "signedOut",
+  "disconnected",
+  /** Mode disconnect, and the listing showed the session disconnected already: nothing to do. */
+  "alreadyDisconnected",
+  "alreadyGone",
+  "wouldSignOut",
+  "wouldDisconnect",
+  "failed",
+  /** The deadline came before the action was confirmed; a retry finishes the job. */
+  "deadlineExceeded",
+] as const;
+export type SessionOutcome = (typeof sessionOutcomes)[number];
 
-export interface ReportedError extends UpstreamError {
-  readonly scope: ErrorScope;
-  readonly subscriptionId: string;
-  readonly resourceGroup?: string;
-  readonly hostPool?: string;
-  readonly sessionHost?: string;
-  readonly sessionId?: string;
-}
+/** `sent`; `failed` (reported, the action still runs); `notShown`: not Active, so it could not show one; `wouldSend`: dry run. */
+export const notificationOutcomes = ["sent", "failed", "notShown", "wouldSend"] as const;
+export type NotificationOutcome = (typeof notificationOutcomes)[number];
+
+export const sessionResultSchema = z.object({
+  subscriptionId: z.string(),
+  resourceGroup: z.string(),
+  hostPool: z.string(),
+  sessionHost: z.string(),
+  sessionId: z.string(),
+  userPrincipalName: z.string().meta({ description: "As the service stores it; may differ in case from the request." }),
+  sessionState: z.string(),
+  outcome: z.enum(sessionOutcomes),
+  error: upstreamErrorSchema.optional(),
+  notification: z.enum(notificationOutcomes).optional(),
+  notificationError: upstreamErrorSchema.optional(),
+});
+export type SessionResult = z.output<typeof sessionResultSchema>;
+
+export const errorScopes = ["subscription", "hostPool", "session"] as const;
+export type ErrorScope = (typeof errorScopes)[number];
+
+export const reportedErrorSchema = upstreamErrorSchema.extend({
+  scope: z.enum(errorScopes),
+  subscriptionId: z.string(),
+  resourceGroup: z.string().optional(),
+  hostPool: z.string().optional(),
+  sessionHost: z.string().optional(),
+  sessionId: z.string().optional(),
+});
+export type ReportedError = z.output<typeof reportedErrorSchema>;
 
 /** `completed`: every matching session handled; `failed`: something upstream failed; `deadlineExceeded`: partial. */
-export type SignOutStatus = "completed" | "failed" | "deadlineExceeded";
+export const signOutStatuses = ["completed", "failed", "deadlineExceeded"] as const;
+export type SignOutStatus = (typeof signOutStatuses)[number];
 
-export interface SignOutCounts {
-  readonly subscriptions: number;
-  readonly hostPoolsScanned: number;
-  readonly sessionsFound: number;
-  readonly signedOut: number;
-  readonly alreadyGone: number;
-  readonly wouldSignOut: number;
-  readonly failed: number;
-  readonly deadlineExceeded: number;
-}
+const count = z.number().int().min(0);
+export const signOutCountsSchema = z.object({
+  subscriptions: count,
+  hostPoolsScanned: count,
+  sessionsFound: count,
+  signedOut: count,
+  alreadyGone: count,
+  wouldSignOut: count,
+  failed: count,
+  deadlineExceeded: count,
+  /** Present in mode disconnect only, so that a logoff report keeps its shape. */
+  disconnected: count.optional(),
+  alreadyDisconnected: count.optional(),
+  wouldDisconnect: count.optional(),
+});
+export type SignOutCounts = z.output<typeof signOutCountsSchema>;
 
-export interface SignOutReport {
-  readonly operationId: string;
-  readonly userPrincipalName: string;
-  readonly dryRun: boolean;
-  readonly status: SignOutStatus;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly counts: SignOutCounts;
-  readonly sessions: readonly SessionResult[];
-  readonly errors: readonly ReportedError[];
-}
+export const userReportSchema = z.object({
+  userPrincipalName: z.string().meta({ description: "As requested." }),
+  status: z.enum(signOutStatuses),
+  counts: signOutCountsSchema.omit({ subscriptions: true, hostPoolsScanned: true }),
+  sessions: z.array(sessionResultSchema),
+});
+export type UserReport = z.output<typeof userReportSchema>;
+
+export const callerSchema = z.object({
+  name: z.string().optional(),
+  objectId: z.string().optional(),
+  identityProvider: z.string().optional(),
+  roles: z.array(z.string()),
+});
+export type Caller = z.output<typeof callerSchema>;
+
+export const listingStrategies = ["unfilteredPerHostPool", "filteredPerUser"] as const;
+export type ListingStrategy = (typeof listingStrategies)[number];
+
+export const signOutReportSchema = z.object({
+  operationId: z.string(),
+  /** Single-user requests. */
+  userPrincipalName: z.string().optional(),
+  /** Batch requests, de-duplicated. */
+  userPrincipalNames: z.array(z.string()).optional(),
+  mode: z.enum(signOutModes),
+  dryRun: z.boolean(),
+  status: z.enum(signOutStatuses),
+  startedAt: z.string(),
+  durationMs: count,
+  strategy: z.enum(listingStrategies),
+  scope: z.object({
+    subscriptionIds: z.array(z.string()),
+    hostPools: z.array(z.string()).optional(),
+  }),
+  /** Requested host pools that no scanned subscription listed. */
+  hostPoolsNotFound: z.array(z.string()).optional(),
+  requestedBy: z.string().optional(),
+  reason: z.string().optional(),
+  caller: callerSchema.optional(),
+  gracePeriodSeconds: count.optional(),
+  notifications: z
+    .object({ sent: count, failed: count, notShown: count, wouldSend: count })
+    .optional()
+    .meta({ description: "Present when notify was requested." }),
+  counts: signOutCountsSchema,
+  users: z.array(userReportSchema),
+  sessions: z.array(sessionResultSchema),
+  errors: z.array(reportedErrorSchema),
+});
+export type SignOutReport = z.output<typeof signOutReportSchema>;

@@ -1,12 +1,259 @@
 import { z } from "zod";
-import { userPrincipalNameSchema } from "./userPrincipalName";
+import { parseHostPoolSelector } from "./hostPoolSelector";
+import { userPrincipalNameKey, userPrincipalNameSchema } from "./userPrincipalName";
 
-export const signOutRequestSchema = z.strictObject(
-  {
-    userPrincipalName: userPrincipalNameSchema,
-    dryRun: z.boolean({ error: "must be true or false" }).optional().default(false),
-  },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "the body must be a JSON object") },
-);
+export const requestLimits = Object.freeze({
+  maxUsers: 100,
+  maxSubscriptionIds: 100,
+  maxHostPools: 100,
+  maxNotifyTitleLength: 100,
+  maxNotifyMessageLength: 1000,
+  maxRequestedByLength: 256,
+  maxReasonLength: 500,
+  /** The grace period never exceeds this, whatever the deadline. */
+  maxGracePeriodSeconds: 60,
+  /** Deadline left for listing and acting after the grace period. */
+  gracePeriodReserveSeconds: 30,
+});
 
-export type SignOutRequest = z.output<typeof signOutRequestSchema>;
+/**
+ * The wait happens inside the request, so it must leave the rest of the work time before the
+ * deadline: at most 60 s and at most AVD_DEADLINE_SECONDS − 30 (60 s at the default 90 s).
+ */
+export function maxGracePeriodSecondsFor(deadlineMs: number): number {
+  const left = Math.floor(deadlineMs / 1000) - requestLimits.gracePeriodReserveSeconds;
+  return Math.max(0, Math.min(requestLimits.maxGracePeriodSeconds, left));
+}
+
+export const signOutModes = ["logoff", "disconnect"] as const;
+export type SignOutMode = (typeof signOutModes)[number];
+
+const guidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).replaceAll(".", "\\.");
+}
+const hostPoolName = "[A-Za-z0-9_.()-]{1,64}";
+// Segment names match in any case, as ARM writes them in several; written out so that the OpenAPI
+// document carries the same pattern (JSON Schema patterns have no flags).
+const hostPoolId = [
+  "",
+  anyCase("subscriptions"),
+  "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+  anyCase("resourceGroups"),
+  "[^/\\s?#]{1,90}",
+  anyCase("providers"),
+  anyCase("Microsoft.DesktopVirtualization"),
+  anyCase("hostPools"),
+  hostPoolName,
+].join("/");
+const hostPoolSelectorPattern = new RegExp(`^(?:${hostPoolName}|${hostPoolId})$`);
+
+// One line of printable text with something in it: these values reach logs and message boxes.
+/* eslint-disable no-control-regex -- control characters are exactly what these patterns keep out */
+const singleLineText = /^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/;
+const multiLineText =
+  /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*\S[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+/* eslint-enable no-control-regex */
+
+const text = (maxLength: number, pattern: RegExp, shape: string) =>
+  z
+    .string({ error: "must be a string" })
+    .min(1, { error: "must not be empty" })
+    .max(maxLength, { error: `must be at most ${maxLength} characters` })
+    .regex(pattern, { error: `must be ${shape}` });
+
+const userPrincipalNamesSchema = z
+  .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
+  .min(1, { error: "must name at least one user" })
+  .max(requestLimits.maxUsers, { error: `must name at most ${requestLimits.maxUsers} users` })
+  .transform((upns) => {
+    // Case-insensitively, as sessions are matched; the first spelling given is kept.
+    const byKey = new Map<string, string>();
+    for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
+    return [...byKey.values()];
+  })
+  .meta({
+    title: "User principal names",
+    description: `1 to ${requestLimits.maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
+  });
+
+const notifySchema = z
+  .strictObject(
+    {
+      title: text(requestLimits.maxNotifyTitleLength, singleLineText, "one line of text").meta({
+        title: "Message title",
+        description: "Title of the message shown in the user's session.",
+      }),
+      message: text(requestLimits.maxNotifyMessageLength, multiLineText, "text without control characters").meta({
+        title: "Message text",
+        description: "Text of the message shown in the user's session.",
+      }),
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "must be an object with title and message") },
+  )
+  .meta({
+    title: "Notify first",
+    description:
+      "Sends this message to every matching Active session before acting; other states cannot show it and are reported as not notified. A dry run sends nothing.",
+  });
+
+export interface SignOutRequestContext {
+  /** From the deadline: see `maxGracePeriodSecondsFor`. */
+  readonly maxGracePeriodSeconds: number;
+  /** AVD_SUBSCRIPTION_IDS; when given, requested subscriptions must be among them. */
+  readonly configuredSubscriptionIds?: readonly string[];
+}
+
+/**
+ * The request body. Built per configuration because two limits depend on it (the grace period's
+ * maximum and the subscriptions a caller may name); the OpenAPI document is derived from the same
+ * schema, so the two cannot drift.
+ */
+export function createSignOutRequestSchema(context: SignOutRequestContext) {
+  const configured = context.configuredSubscriptionIds?.map((id) => id.toLowerCase());
+  const subscriptionIdsSchema = z
+    .array(z.string({ error: "must be a string" }).regex(guidPattern, { error: "must be a subscription id (GUID)" }), {
+      error: "must be an array of subscription ids",
+    })
+    .min(1, { error: "must name at least one subscription" })
+    .max(requestLimits.maxSubscriptionIds, {
+      error: `must name at most ${requestLimits.maxSubscriptionIds} subscriptions`,
+    })
+    .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))])
+    .check((ctx) => {
+      if (configured === undefined) return;
+      const unknown = ctx.value.filter((id) => !configured.includes(id));
+      if (unknown.length > 0) {
+        ctx.issues.push({
+          code: "custom",
+          input: ctx.value,
+          message: `may only narrow AVD_SUBSCRIPTION_IDS; not configured: ${unknown.join(", ")}`,
+        });
+      }
+    })
+    .meta({
+      title: "Subscriptions",
+      description: "Search only these subscriptions; each must be one the function is configured for.",
+    });
+
+  return z
+    .strictObject(
+      {
+        userPrincipalName: userPrincipalNameSchema.optional().meta({
+          title: "User principal name",
+          description: "The user to sign out, e.g. alice@contoso.com. Give this or userPrincipalNames.",
+        }),
+        userPrincipalNames: userPrincipalNamesSchema.optional(),
+        dryRun: z
+          .boolean({ error: "must be true or false" })
+          .optional()
+          .default(false)
+          .meta({ title: "Dry run", description: "Only report what would be done; change nothing, send nothing." }),
+        mode: z
+          .enum(signOutModes, { error: `must be one of ${signOutModes.join(", ")}` })
+          .optional()
+          .meta({
+            default: "logoff",
+            title: "Mode",
+            description:
+              "logoff (default): forced log off. disconnect: ends the connection and keeps the session and its apps.",
+          }),
+        notify: notifySchema.optional(),
+        gracePeriodSeconds: z
+          .number({ error: "must be a number of seconds" })
+          .int({ error: "must be a whole number of seconds" })
+          .min(0, { error: "must be at least 0" })
+          .max(context.maxGracePeriodSeconds, {
+            error: `must be at most ${context.maxGracePeriodSeconds} (it must fit inside the request deadline)`,
+          })
+          .optional()
+          .meta({
+            default: 0,
+            title: "Grace period (seconds)",
+            description: `Seconds to wait between the message and the action; needs notify. At most ${context.maxGracePeriodSeconds}.`,
+          }),
+        subscriptionIds: subscriptionIdsSchema.optional(),
+        hostPools: z
+          .array(
+            z
+              .string({ error: "must be a string" })
+              .regex(hostPoolSelectorPattern, { error: "must be a host pool name or a host pool resource id" }),
+            { error: "must be an array of host pool names or resource ids" },
+          )
+          .min(1, { error: "must name at least one host pool" })
+          .max(requestLimits.maxHostPools, { error: `must name at most ${requestLimits.maxHostPools} host pools` })
+          .optional()
+          .meta({
+            title: "Host pools",
+            description:
+              "Search only these host pools: names (matched in every subscription in scope) or full resource ids.",
+          }),
+        requestedBy: text(requestLimits.maxRequestedByLength, singleLineText, "one line of text")
+          .optional()
+          .meta({ title: "Requested by", description: "Who asked for this, for the audit trail." }),
+        reason: text(requestLimits.maxReasonLength, singleLineText, "one line of text")
+          .optional()
+          .meta({ title: "Reason", description: "Why, e.g. a ticket number, for the audit trail." }),
+      },
+      { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "the body must be a JSON object") },
+    )
+    .superRefine(
+      (body, ctx) => {
+        // Runs even when fields have problems, so a missing user is named next to a misspelt field.
+        if (body.userPrincipalName === undefined && body.userPrincipalNames === undefined) {
+          ctx.addIssue({
+            code: "invalid_type",
+            expected: "string",
+            path: ["userPrincipalName"],
+            input: undefined,
+            message: "is required",
+          });
+        } else if (body.userPrincipalName !== undefined && body.userPrincipalNames !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["userPrincipalNames"],
+            input: body.userPrincipalNames,
+            message: "must not be given together with userPrincipalName; give one of the two",
+          });
+        }
+        if (typeof body.gracePeriodSeconds === "number" && body.gracePeriodSeconds > 0 && body.notify === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["gracePeriodSeconds"],
+            input: body.gracePeriodSeconds,
+            message: "needs notify: without a message there is nothing to wait for",
+          });
+        }
+      },
+      { when: (payload) => isPlainObject(payload.value) },
+    )
+    .check((ctx) => {
+      const body = ctx.value;
+      const scope = body.subscriptionIds ?? configured;
+      if (scope === undefined || body.hostPools === undefined) return;
+      const outside = body.hostPools
+        .map(parseHostPoolSelector)
+        .filter((selector) => selector.kind === "id" && !scope.includes(selector.ref.subscriptionId.toLowerCase()))
+        .map((selector) => selector.text);
+      if (outside.length > 0) {
+        ctx.issues.push({
+          code: "custom",
+          path: ["hostPools"],
+          input: body.hostPools,
+          message: `names host pools outside the subscriptions in scope: ${outside.join(", ")}`,
+        });
+      }
+    });
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Without configuration: the limits at the default deadline and no subscription check. */
+export const signOutRequestSchema = createSignOutRequestSchema({
+  maxGracePeriodSeconds: maxGracePeriodSecondsFor(90_000),
+});
+
+export type SignOutRequest = z.output<ReturnType<typeof createSignOutRequestSchema>>;

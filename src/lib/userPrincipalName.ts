@@ -38,6 +38,21 @@ function upnProblem(upn: string): string | undefined {
   return undefined;
 }
 
+const domainLabel = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+/**
+ * The rules of `upnProblem` as one pattern, surrounding whitespace allowed (it is trimmed), so that
+ * the OpenAPI document rejects what the function rejects; a unit test holds the two together.
+ */
+export const userPrincipalNamePattern = new RegExp(
+  [
+    "^\\s*(?=\\S{1,256}\\s*$)",
+    "(?:[A-Za-z0-9'._!#^~-]{0,63}[A-Za-z0-9'_!#^~-]|[A-Za-z0-9'._!#^~-]*#[Ee][Xx][Tt]#)",
+    "@(?=[A-Za-z0-9.-]{1,48}\\s*$)",
+    `${domainLabel}(?:\\.${domainLabel})+`,
+    "\\s*$",
+  ].join(""),
+);
+
 export const userPrincipalNameSchema = z
   .string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") })
   .max(1024, { error: "is far too long to be a user principal name", abort: true })
@@ -47,8 +62,11 @@ export const userPrincipalNameSchema = z
     const problem = upnProblem(ctx.value);
     if (problem !== undefined) {
       ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+    } else if (!userPrincipalNamePattern.test(ctx.value)) {
+      ctx.issues.push({ code: "custom", message: "is not a valid user principal name", input: ctx.value });
     }
-  });
+  })
+  .meta({ pattern: userPrincipalNamePattern.source });
 
 /**
  * Case-insensitive for ASCII only: Unicode case folding maps look-alikes onto ASCII letters
@@ -65,4 +83,9 @@ export function sameUserPrincipalName(a: string, b: string): boolean {
     if (lower < 0x61 || lower > 0x7a) return false;
   }
   return true;
+}
+
+/** A map key that equates exactly the UPNs `sameUserPrincipalName` equates: ASCII letters folded, nothing else. */
+export function userPrincipalNameKey(upn: string): string {
+  return upn.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }

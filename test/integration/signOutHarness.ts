@@ -1,6 +1,7 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import type { Scenario } from "../../emulator/scenario";
+import { createOpenApiHandler } from "../../src/http/openApiHandler";
 import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
 import { createRuntimeLoader } from "../../src/http/userSignoutRuntime";
 import type { SignOutReport } from "../../src/lib/signOutReport";
@@ -15,7 +16,10 @@ export interface SignOutHarness {
   readonly emulator: RunningEmulator;
   /** The real handler wired to the emulator through the settings it reads in Azure. */
   handler(settings?: Record<string, string>): HttpHandler;
-  post(handler: HttpHandler, body: unknown): Promise<CallResult>;
+  /** GET /api/openapi.json, wired the same way. */
+  openApiHandler(settings?: Record<string, string>): HttpHandler;
+  post(handler: HttpHandler, body: unknown, headers?: Record<string, string>): Promise<CallResult>;
+  get(handler: HttpHandler): Promise<{ readonly status: number; readonly body: unknown }>;
   /** Existing sessions as `subscription/hostPool/sessionHost/id upn`, sorted. */
   remaining(): string[];
   close(): Promise<void>;
@@ -28,36 +32,45 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
   // The identity library reads these from the process environment, exactly as in App Service.
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
-  return {
-    emulator,
-    handler(settings = {}) {
-      const environment = {
+  const runtimeLoader = (settings: Record<string, string>) =>
+    createRuntimeLoader({
+      environment: {
         IDENTITY_ENDPOINT: emulator.identityEndpoint,
         IDENTITY_HEADER: emulator.identityHeader,
         AVD_SUBSCRIPTION_IDS: scenarioSubscriptionIds(scenario).join(","),
         AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
         ...settings,
-      };
-      return createUserSignoutHandler({
-        loadRuntime: createRuntimeLoader({
-          environment,
-          // Trust the emulator's certificate for these clients only; 5xx back-off shortened so
-          // that tests of persistent failures stay fast (Retry-After is still honoured as sent).
-          armPipelineOptions: {
-            tlsOptions: { ca: emulator.caCertificatePem },
-            retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40 },
-          },
-        }),
-      });
+      },
+      // Trust the emulator's certificate for these clients only; 5xx back-off shortened so
+      // that tests of persistent failures stay fast (Retry-After is still honoured as sent).
+      armPipelineOptions: {
+        tlsOptions: { ca: emulator.caCertificatePem },
+        retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40 },
+      },
+    });
+  return {
+    emulator,
+    handler(settings = {}) {
+      return createUserSignoutHandler({ loadRuntime: runtimeLoader(settings) });
     },
-    async post(handler, body) {
+    openApiHandler(settings = {}) {
+      return createOpenApiHandler({ loadRuntime: runtimeLoader(settings) });
+    },
+    async get(handler) {
+      const response = await handler(
+        new HttpRequest({ method: "GET", url: "https://avd-signout.example.net/api/openapi.json" }),
+        new InvocationContext({ invocationId: `test-invocation-${++invocation}`, functionName: "openApi" }),
+      );
+      return { status: response.status ?? 200, body: response.jsonBody };
+    },
+    async post(handler, body, headers = {}) {
       const logs: string[] = [];
       invocation++;
       const response: HttpResponseInit = await handler(
         new HttpRequest({
           method: "POST",
           url: "http://localhost:7071/api/avd/user-signout",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...headers },
           body: { string: typeof body === "string" ? body : JSON.stringify(body) },
         }),
         new InvocationContext({

@@ -1,0 +1,16 @@
+import type { ListingStrategy } from "./signOutReport";
+
+/** Up to this many users, a filtered listing per user is used when the service filter is enabled. */
+export const maxUsersForFilteredListing = 3;
+
+/**
+ * One unfiltered listing of a host pool answers for any number of users, so it is never worse in
+ * calls than one listing per user; the filtered form only saves bytes, and is only safe where the
+ * operator has confirmed the service compares UPNs case-insensitively (AVD_SERVER_SIDE_FILTER),
+ * since a case-sensitive filter would hide `Alice@…` from a search for `alice@…`. Hence: filtered
+ * per user only when that setting is on and the users are few; otherwise one listing per host pool
+ * matched against the whole set. Either way the client-side UPN comparison alone decides a match.
+ */
+export function chooseListingStrategy(userCount: number, serverSideFilter: boolean): ListingStrategy {
+  return serverSideFilter && userCount <= maxUsersForFilteredListing ? "filteredPerUser" : "unfilteredPerHostPool";
+}
