@@ -20,6 +20,12 @@ function curlExamples(functionsUrl: string, key: string, stateUrl: string): stri
     post('{"userPrincipalName":"alice@contoso.com"}'),
     "# 3. An invalid request: 400 naming the field, no Azure call",
     post('{"userPrincipleName":"alice@contoso.com"}'),
+    "# 4. Tell bob first, then disconnect him (his session and apps keep running)",
+    post(
+      '{"userPrincipalName":"bob@contoso.com","mode":"disconnect","notify":{"title":"Maintenance","message":"You will be disconnected now."},"reason":"INC0012345"}',
+    ),
+    "# The API description (OpenAPI 2.0, importable as a custom connector):",
+    `curl -s "${functionsUrl}/api/openapi.json" -H "x-functions-key: ${key}"`,
     "# What the emulated Azure holds now:",
     `curl -s ${stateUrl}/sessions`,
   ].join("\n");
