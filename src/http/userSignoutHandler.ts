@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../lib/configurationError";
 import { toFieldErrors } from "../lib/fieldErrors";
@@ -55,6 +56,9 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
 
       const parsed = input.data;
       const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
+      const deadline = AbortSignal.timeout(config.deadlineMs);
+      // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
+      setMaxListeners(0, deadline);
       const report = await signOutUsers({
         userPrincipalNames,
         batch: parsed.userPrincipalNames !== undefined,
@@ -68,7 +72,7 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         clientFor,
         maxConcurrencyPerSubscription: config.maxConcurrencyPerSubscription,
         serverSideFilter: config.serverSideFilter,
-        abortSignal: AbortSignal.timeout(config.deadlineMs),
+        abortSignal: deadline,
         now,
         operationId,
       });

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { format } from "prettier";
+import { startEmulator } from "../emulator/startEmulator";
+import { armThrottlingModel, armThrottlingSource } from "./armThrottlingModel";
+import { buildBenchTenant } from "./benchTenant";
+import { evaluateTargets } from "./evaluateTargets";
+import {
+  formatImportCost,
+  formatMachine,
+  formatMainTable,
+  formatReport,
+  formatTargets,
+  formatThrottlingTable,
+  type MachineInfo,
+} from "./formatResults";
+import { measureImportCost } from "./measureImportCost";
+import { measureTenant, type GridRow, type TenantResult } from "./measureTenant";
+
+const projectRoot = path.resolve(__dirname, "..", "..");
+const benchDirectory = path.join(projectRoot, "bench");
+const entryFile = path.join(projectRoot, "dist", "functions", "userSignout.js");
+
+/**
+ * `BENCH_QUICK=1` runs the small size only, to check the bench itself; `BENCH_ONLY=20x50@40` one
+ * row, to dig into it. Neither writes results.
+ */
+const quick = process.env.BENCH_QUICK === "1";
+const only = process.env.BENCH_ONLY;
+const partial = quick || only !== undefined;
+
+const grid: readonly GridRow[] = [
+  row(1, 10, 3, 40, { runRunbook: true }),
+  row(5, 20, 6, 40, { runRunbook: true }),
+  row(20, 50, 12, 40, { burstRequests: 8 }),
+  row(10, 100, 10, 40, {}),
+  row(20, 50, 12, 150, { warmSamples: 5, throttledSamples: 2 }),
+];
+
+function row(
+  subscriptions: number,
+  hostPoolsPerSubscription: number,
+  targetSessions: number,
+  latencyMs: number,
+  options: Partial<GridRow>,
+): GridRow {
+  return {
+    size: { subscriptions, hostPoolsPerSubscription, sessionHostsPerPool: 4, targetSessions },
+    latencyMs,
+    runRunbook: false,
+    coldSamples: 3,
+    warmSamples: 7,
+    throttledSamples: 3,
+    burstRequests: 0,
+    ...options,
+  };
+}
+
+function machineInfo(): MachineInfo {
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? "unknown CPU",
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.versions.node,
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(entryFile)) throw new Error(`${entryFile} is missing: run npm run build first (npm run bench does)`);
+  const log = (line: string): void => console.error(`bench: ${line}`);
+  const machine = machineInfo();
+  log(formatMachine(machine));
+
+  const rows = quick
+    ? grid.slice(0, 1)
+    : grid.filter(
+        (r) =>
+          only === undefined || `${r.size.subscriptions}x${r.size.hostPoolsPerSubscription}@${r.latencyMs}` === only,
+      );
+  if (rows.length === 0) throw new Error(`BENCH_ONLY=${only} matches no row`);
+  const emulator = await startEmulator({ scenario: buildBenchTenant(rows[0]!.size, rows[0]!.latencyMs).scenario });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "avd-bench-"));
+  const extraCaCertsFile = path.join(scratch, "emulator-ca.pem");
+  writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
+  // The runbook comparison signs in with the same managed identity, from this process.
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  const runbookCredential = new ManagedIdentityCredential();
+
+  const results: TenantResult[] = [];
+  try {
+    for (const gridRow of rows) {
+      results.push(await measureTenant(gridRow, { emulator, extraCaCertsFile, runbookCredential, log }));
+    }
+  } finally {
+    await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  log("import cost…");
+  const importCost = measureImportCost(entryFile, projectRoot, partial ? 3 : 9);
+  const outcomes = evaluateTargets(results, importCost);
+  const problems = results.flatMap((r) => r.problems);
+
+  console.log(
+    [
+      "",
+      formatMainTable(results),
+      "",
+      formatThrottlingTable(results),
+      "",
+      formatImportCost(importCost),
+      "",
+      formatTargets(outcomes),
+      "",
+      `Machine: ${formatMachine(machine)} (absolute times vary; compare the ratios).`,
+      ...(problems.length === 0
+        ? []
+        : ["", "CORRECTNESS FAILURES (these figures do not count):", ...problems.map((p) => `- ${p}`)]),
+      "",
+    ].join("\n"),
+  );
+
+  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  if (partial) {
+    const file = path.join(os.tmpdir(), "avd-bench-partial.json");
+    writeFileSync(file, json);
+    log(`partial run: wrote ${file} only`);
+  } else {
+    writeFileSync(path.join(benchDirectory, "results.json"), json);
+    // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
+    const markdown = await format(formatReport(results, importCost, outcomes, machine), {
+      parser: "markdown",
+      printWidth: 120,
+    });
+    writeFileSync(path.join(benchDirectory, "README-section.md"), markdown);
+    log("wrote bench/results.json and bench/README-section.md");
+  }
+  // Targets are reported, never enforced; a wrong answer is a failure.
+  process.exitCode = problems.length === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,67 @@
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import type { SignOutMeasurement, WorkerMessage, WorkerReady } from "./functionWorkerProtocol";
+
+export interface FunctionWorker {
+  readonly ready: WorkerReady;
+  signOut(userPrincipalName: string): Promise<SignOutMeasurement>;
+  stop(): Promise<void>;
+}
+
+export interface FunctionWorkerSettings {
+  /** App settings as the Functions host would pass them. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** File holding the emulator's CA, trusted through NODE_EXTRA_CA_CERTS as on a real host. */
+  readonly extraCaCertsFile: string;
+}
+
+/** Starts a fresh process that loads the built app: its first request is a cold one. */
+export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<FunctionWorker> {
+  const child: ChildProcess = fork(path.join(__dirname, "functionWorker.js"), [], {
+    env: { PATH: process.env.PATH ?? "", ...settings.environment, NODE_EXTRA_CA_CERTS: settings.extraCaCertsFile },
+    // BENCH_WORKER_NODE_OPTIONS (e.g. `--cpu-prof`) is for digging into where a worker's time goes.
+    execArgv: (process.env.BENCH_WORKER_NODE_OPTIONS ?? "").split(" ").filter((arg) => arg !== ""),
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  let nextRequestId = 1;
+  const pending = new Map<number, { resolve: (m: SignOutMeasurement) => void; reject: (e: Error) => void }>();
+  let onReady: ((ready: WorkerReady) => void) | undefined;
+  let onFault: ((error: Error) => void) | undefined;
+
+  const failAll = (error: Error): void => {
+    onFault?.(error);
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  };
+  child.on("message", (message: WorkerMessage) => {
+    if (message.type === "ready") onReady?.(message);
+    else if (message.type === "signOutDone") {
+      pending.get(message.requestId)?.resolve(message);
+      pending.delete(message.requestId);
+    } else failAll(new Error(`function worker fault: ${message.message}`));
+  });
+  child.on("exit", (code) => failAll(new Error(`function worker exited with code ${code}`)));
+
+  return new Promise((resolve, reject) => {
+    onFault = reject;
+    onReady = (ready) => {
+      onFault = undefined;
+      resolve({
+        ready,
+        signOut: (userPrincipalName) =>
+          new Promise((resolveRequest, rejectRequest) => {
+            const requestId = nextRequestId++;
+            pending.set(requestId, { resolve: resolveRequest, reject: rejectRequest });
+            child.send({ type: "signOut", requestId, userPrincipalName });
+          }),
+        stop: () =>
+          new Promise((resolveStop) => {
+            if (child.exitCode !== null) return resolveStop();
+            child.removeAllListeners("exit");
+            child.once("exit", () => resolveStop());
+            child.disconnect();
+          }),
+      });
+    };
+  });
+}
