@@ -50,9 +50,21 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         return callerNotAuthorizedResponse(config.requiredCallerRole, caller !== undefined, operationId);
       }
       const body = await readJsonBody(request);
-      if (!body.ok) return badBodyResponse(body.error, operationId);
+      if (!body.ok) {
+        logRejection(context, operationId, body.error.code, []);
+        return badBodyResponse(body.error, operationId);
+      }
       const input = signOutRequestSchemaFor(config).safeParse(body.value);
-      if (!input.success) return validationFailedResponse(toFieldErrors(input.error), operationId);
+      if (!input.success) {
+        const details = toFieldErrors(input.error);
+        logRejection(
+          context,
+          operationId,
+          "ValidationError",
+          details.map((detail) => detail.field),
+        );
+        return validationFailedResponse(details, operationId);
+      }
 
       const parsed = input.data;
       const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
@@ -84,6 +96,11 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
       return internalErrorResponse(operationId);
     }
   };
+}
+
+/** The summary line of a request that never reached Azure; field names only, never their values. */
+function logRejection(context: InvocationContext, operationId: string, code: string, fields: readonly string[]): void {
+  context.info(JSON.stringify({ event: "userSignout.rejected", operationId, code, fields }));
 }
 
 function logReport(context: InvocationContext, report: SignOutReport): void {

@@ -169,3 +169,16 @@ describe("userSignout handler configuration checks", () => {
     assert.equal(parses, 1);
   });
 });
+
+describe("userSignout handler logs", () => {
+  it("writes one summary line for a rejected request, naming the fields but not their values", async () => {
+    const { call, logs } = harness(goodEnvironment);
+    const response = await call('{"userPrincipalName":"not-an-upn","secretField":"hunter2"}');
+    assert.equal(response.status, 400);
+    const lines = logs.filter((line) => line.includes('"event":"userSignout.rejected"'));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /"operationId":"op-123"/);
+    assert.match(lines[0]!, /"fields":\["userPrincipalName","secretField"\]/);
+    assert.doesNotMatch(lines[0]!, /not-an-upn|hunter2/);
+  });
+});
