@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { azureCloudNames, azureClouds, type AzureCloud } from "./azureClouds";
 import { configurationError, type ConfigurationError } from "./configurationError";
+import { guidPattern } from "./guid";
 import { parseSubscriptionIds } from "./parseSubscriptionIds";
 import { err, ok, type Result } from "./result";
 
@@ -37,7 +38,7 @@ export const configDefaults = Object.freeze({
   serverSideFilter: false,
 });
 
-const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const guid = z.string().regex(guidPattern, "must be a GUID");
 
 const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
   const url = new URL(value);

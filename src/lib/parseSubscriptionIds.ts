@@ -1,7 +1,6 @@
 import { z } from "zod";
+import { guidPattern } from "./guid";
 import { err, ok, type Result } from "./result";
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const jsonListSchema = z.array(z.string());
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guidPattern, guidPatternSource } from "./guid";
 import { parseHostPoolSelector } from "./hostPoolSelector";
 import { userPrincipalNameKey, userPrincipalNameSchema } from "./userPrincipalName";
 
@@ -28,8 +29,6 @@ export function maxGracePeriodSecondsFor(deadlineMs: number): number {
 export const signOutModes = ["logoff", "disconnect"] as const;
 export type SignOutMode = (typeof signOutModes)[number];
 
-const guidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 function anyCase(word: string): string {
   return word.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).replaceAll(".", "\\.");
 }
@@ -39,7 +38,7 @@ const hostPoolName = "[A-Za-z0-9_.()-]{1,64}";
 const hostPoolId = [
   "",
   anyCase("subscriptions"),
-  "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+  guidPatternSource,
   anyCase("resourceGroups"),
   "[^/\\s?#]{1,90}",
   anyCase("providers"),
