@@ -1,11 +1,11 @@
 import { app } from "@azure/functions";
 import { createOpenApiHandler } from "../http/openApiHandler";
-import { createRuntimeLoader } from "../http/userSignoutRuntime";
+import { loadInstanceRuntime } from "../http/instanceRuntime";
 
 app.http("openApi", {
   methods: ["GET"],
   route: "openapi.json",
   // Like the sign-out itself: the v4 default is anonymous, and the document describes this deployment.
   authLevel: "function",
-  handler: createOpenApiHandler({ loadRuntime: createRuntimeLoader({ environment: process.env }) }),
+  handler: createOpenApiHandler({ loadRuntime: loadInstanceRuntime }),
 });
