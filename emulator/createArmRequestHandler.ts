@@ -438,13 +438,7 @@ function findHostPool(
   }
   const pool = inGroup.find((candidate) => candidate.name.toLowerCase() === (params.hostPool ?? "").toLowerCase());
   if (pool === undefined) {
-    return {
-      error: armError(
-        404,
-        "ResourceNotFound",
-        `The Resource 'Microsoft.DesktopVirtualization/hostPools/${params.hostPool}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-      ),
-    };
+    return { error: resourceNotFound(`hostPools/${params.hostPool}`, resourceGroup) };
   }
   return { pool };
 }
@@ -454,22 +448,24 @@ function findSessionHost(pool: HostPoolRecord, params: ArmRouteParams): { host: 
     (candidate) => candidate.name.toLowerCase() === (params.sessionHost ?? "").toLowerCase(),
   );
   if (host === undefined) {
-    return {
-      error: armError(
-        404,
-        "ResourceNotFound",
-        `The Resource 'Microsoft.DesktopVirtualization/hostPools/${pool.name}/sessionHosts/${params.sessionHost}' under resource group '${pool.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-      ),
-    };
+    return { error: resourceNotFound(`hostPools/${pool.name}/sessionHosts/${params.sessionHost}`, pool.resourceGroup) };
   }
   return { host };
 }
 
-function sessionNotFound(pool: HostPoolRecord, host: SessionHostRecord, sessionId: string): Reply {
+/** ARM's 404 for a missing resource, with its wording. */
+function resourceNotFound(typedName: string, resourceGroup: string): Reply {
   return armError(
     404,
     "ResourceNotFound",
-    `The Resource 'Microsoft.DesktopVirtualization/hostPools/${pool.name}/sessionHosts/${host.name}/userSessions/${sessionId}' under resource group '${pool.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    `The Resource 'Microsoft.DesktopVirtualization/${typedName}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+function sessionNotFound(pool: HostPoolRecord, host: SessionHostRecord, sessionId: string): Reply {
+  return resourceNotFound(
+    `hostPools/${pool.name}/sessionHosts/${host.name}/userSessions/${sessionId}`,
+    pool.resourceGroup,
   );
 }
 

@@ -6,17 +6,13 @@ import {
   subscriptionA,
   subscriptionB,
   subscriptionForbidden,
-  tenantScenario,
+  tenantWithForbiddenSubscription,
 } from "./tenantScenario";
 
 let harness: SignOutHarness;
 
 before(async () => {
-  const scenario = tenantScenario();
-  harness = await startSignOutHarness({
-    ...scenario,
-    subscriptions: [...scenario.subscriptions, { id: subscriptionForbidden, forbidden: true }],
-  });
+  harness = await startSignOutHarness(tenantWithForbiddenSubscription());
 });
 after(() => harness.close());
 

@@ -5,16 +5,17 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { loadRegisteredHttpFunctions } from "../../local/loadRegisteredHttpFunctions";
 import { validateAgainstSwaggerSchema, type Schema } from "../unit/openapi/validateAgainstSwaggerSchema";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
-import { subscriptionA, subscriptionForbidden, tenantScenario } from "./tenantScenario";
+import {
+  subscriptionA,
+  subscriptionForbidden,
+  tenantScenario,
+  tenantWithForbiddenSubscription,
+} from "./tenantScenario";
 
 let harness: SignOutHarness;
 
 before(async () => {
-  const scenario = tenantScenario();
-  harness = await startSignOutHarness({
-    ...scenario,
-    subscriptions: [...scenario.subscriptions, { id: subscriptionForbidden, forbidden: true }],
-  });
+  harness = await startSignOutHarness(tenantWithForbiddenSubscription());
 });
 after(() => harness.close());
 

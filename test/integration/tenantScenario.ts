@@ -86,6 +86,12 @@ export function tenantScenario(options: { paged?: boolean } = {}): Scenario {
   };
 }
 
+/** The tenant plus a subscription the identity may not read (403 on every call). */
+export function tenantWithForbiddenSubscription(): Scenario {
+  const scenario = tenantScenario();
+  return { ...scenario, subscriptions: [...scenario.subscriptions, { id: subscriptionForbidden, forbidden: true }] };
+}
+
 /** What the emulator should still hold once alice is signed out, in the harness's `remaining()` form. */
 export const everyoneButAlice = [
   "11111111/HP-Alpha/Host-A2.Contoso.com/4 carol@contoso.com",

@@ -9,6 +9,7 @@ import {
   subscriptionB,
   subscriptionForbidden,
   tenantScenario,
+  tenantWithForbiddenSubscription,
 } from "./tenantScenario";
 
 let harness: SignOutHarness;
@@ -165,8 +166,7 @@ describe("POST /api/avd/user-signout against the emulated tenant", () => {
 
 describe("failures upstream", () => {
   it("keeps signing out other subscriptions when one answers 403, then answers 502 with the report", async () => {
-    const scenario = tenantScenario();
-    load({ ...scenario, subscriptions: [...scenario.subscriptions, { id: subscriptionForbidden, forbidden: true }] });
+    load(tenantWithForbiddenSubscription());
     const result = await harness.post(
       harness.handler({ AVD_SUBSCRIPTION_IDS: [subscriptionA, subscriptionB, subscriptionForbidden].join(";") }),
       {
