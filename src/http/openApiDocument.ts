@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { requestLimits } from "../lib/signOutRequest";
-import { signOutReportSchema } from "../lib/signOutReport";
+import { requestLimits } from "./signOutRequest";
+import { signOutReportSchema } from "../engine/signOutReport";
 import { errorBodySchema } from "./errorBody";
 import { maxBodyBytes } from "./readJsonBody";
 import { toSwaggerSchema } from "./toSwaggerSchema";

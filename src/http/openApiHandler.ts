@@ -1,6 +1,6 @@
-import type { ConfigurationError } from "../lib/configurationError";
-import type { Result } from "../lib/result";
-import { signOutRequestSchemaFor } from "../lib/signOutRequestSchemaFor";
+import type { ConfigurationError } from "../config/configurationError";
+import type { Result } from "../base/result";
+import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import { configurationErrorResponse, internalErrorResponse, openApiDocumentResponse } from "./httpResponses";
 import { buildOpenApiDocument } from "./openApiDocument";
 import type { HttpHandler } from "./userSignoutHandler";

@@ -1,11 +1,11 @@
 import { setMaxListeners } from "node:events";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import type { ConfigurationError } from "../lib/configurationError";
-import { toFieldErrors } from "../lib/fieldErrors";
-import type { SignOutReport } from "../lib/signOutReport";
-import { signOutRequestSchemaFor } from "../lib/signOutRequestSchemaFor";
-import { signOutUsers } from "../lib/signOutUsers";
-import type { Result } from "../lib/result";
+import type { ConfigurationError } from "../config/configurationError";
+import { toFieldErrors } from "./fieldErrors";
+import type { SignOutReport } from "../engine/signOutReport";
+import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
+import { signOutUsers } from "../engine/signOutUsers";
+import type { Result } from "../base/result";
 import {
   badBodyResponse,
   callerNotAuthorizedResponse,

@@ -1,10 +1,10 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { parseAppConfig, type AppConfig, type Environment } from "../lib/appConfig";
-import type { AvdClientFactory } from "../lib/avdClient";
-import type { ConfigurationError } from "../lib/configurationError";
-import { createAvdClientFactory, type ArmPipelineOptions } from "../lib/createAvdClientFactory";
-import { createCredential } from "../lib/createCredential";
-import { err, ok, type Result } from "../lib/result";
+import { parseAppConfig, type AppConfig, type Environment } from "../config/appConfig";
+import type { AvdClientFactory } from "../azure/avdClient";
+import type { ConfigurationError } from "../config/configurationError";
+import { createAvdClientFactory, type ArmPipelineOptions } from "../azure/createAvdClientFactory";
+import { createCredential } from "../azure/createCredential";
+import { err, ok, type Result } from "../base/result";
 
 export interface UserSignoutRuntime {
   readonly config: AppConfig;

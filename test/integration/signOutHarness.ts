@@ -4,7 +4,7 @@ import type { Scenario } from "../../emulator/scenario";
 import { createOpenApiHandler } from "../../src/http/openApiHandler";
 import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
 import { createRuntimeLoader } from "../../src/http/userSignoutRuntime";
-import type { SignOutReport } from "../../src/lib/signOutReport";
+import type { SignOutReport } from "../../src/engine/signOutReport";
 
 export interface CallResult {
   readonly status: number;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createConcurrencyLimiter } from "../../src/lib/concurrencyLimiter";
+import { createConcurrencyLimiter } from "../../src/engine/concurrencyLimiter";
 
 interface Gate {
   readonly promise: Promise<void>;

@@ -32,11 +32,28 @@ describe("what ships and what stays behind", () => {
     }
   });
 
-  it("keeps the engine free of HTTP, the environment and the console", () => {
-    for (const file of sourceFiles("src/lib")) {
-      const text = readFileSync(path.join(root, file), "utf8");
-      assert.ok(!importsOf(file).includes("@azure/functions"), `${file} imports @azure/functions`);
-      assert.doesNotMatch(text, /process\.env|console\./, file);
+  it("keeps the engine, the Azure clients and the settings free of HTTP, the environment and the console", () => {
+    for (const directory of ["src/engine", "src/azure", "src/config", "src/base"]) {
+      for (const file of sourceFiles(directory)) {
+        const text = readFileSync(path.join(root, file), "utf8");
+        assert.ok(!importsOf(file).includes("@azure/functions"), `${file} imports @azure/functions`);
+        assert.doesNotMatch(text, /process\.env|console\./, file);
+      }
+    }
+  });
+
+  it("points every import down the layers: functions → http/jobs → engine → azure → config → base", () => {
+    const rank: Record<string, number> = { functions: 5, http: 4, jobs: 4, engine: 3, azure: 2, config: 1, base: 0 };
+    for (const file of sourceFiles("src")) {
+      const from = file.split(path.sep)[1] ?? "";
+      for (const specifier of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = path.relative(root, path.resolve(root, path.dirname(file), specifier)).split(path.sep)[1] ?? "";
+        if (target === from) continue;
+        assert.ok(
+          (rank[target] ?? 99) < (rank[from] ?? -1),
+          `${file} imports ${specifier}, which points up or sideways`,
+        );
+      }
     }
   });
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toFieldErrors, type FieldError } from "../../src/lib/fieldErrors";
-import { signOutRequestSchema } from "../../src/lib/signOutRequest";
-import { sameUserPrincipalName } from "../../src/lib/userPrincipalName";
+import { toFieldErrors, type FieldError } from "../../src/http/fieldErrors";
+import { signOutRequestSchema } from "../../src/http/signOutRequest";
+import { sameUserPrincipalName } from "../../src/engine/userPrincipalName";
 
 function errorsFor(body: unknown): FieldError[] {
   const result = signOutRequestSchema.safeParse(body);

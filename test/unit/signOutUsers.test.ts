@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AvdSubscriptionClient } from "../../src/lib/avdClient";
-import { signOutUsers, type SignOutUsersOptions } from "../../src/lib/signOutUsers";
+import type { AvdSubscriptionClient } from "../../src/azure/avdClient";
+import { signOutUsers, type SignOutUsersOptions } from "../../src/engine/signOutUsers";
 
 const subscription = "11111111-1111-4111-8111-111111111111";
 const poolId = `/subscriptions/${subscription}/resourcegroups/rg/providers/Microsoft.DesktopVirtualization/hostpools/hp`;

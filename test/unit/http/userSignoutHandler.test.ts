@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { parseAppConfig } from "../../../src/lib/appConfig";
-import type { AvdSubscriptionClient } from "../../../src/lib/avdClient";
+import { parseAppConfig } from "../../../src/config/appConfig";
+import type { AvdSubscriptionClient } from "../../../src/azure/avdClient";
 import { createUserSignoutHandler } from "../../../src/http/userSignoutHandler";
 import { createRuntimeLoader } from "../../../src/http/userSignoutRuntime";
 import { maxBodyBytes } from "../../../src/http/readJsonBody";

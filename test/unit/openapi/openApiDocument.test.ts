@@ -4,9 +4,9 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { buildOpenApiDocument, rulesOutsideTheSchema } from "../../../src/http/openApiDocument";
-import { parseAppConfig } from "../../../src/lib/appConfig";
-import { signOutRequestSchema } from "../../../src/lib/signOutRequest";
-import { signOutRequestSchemaFor } from "../../../src/lib/signOutRequestSchemaFor";
+import { parseAppConfig } from "../../../src/config/appConfig";
+import { signOutRequestSchema } from "../../../src/http/signOutRequest";
+import { signOutRequestSchemaFor } from "../../../src/http/signOutRequestSchemaFor";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
 const document = buildOpenApiDocument({ requestSchema: signOutRequestSchema, host: "avd-signout.azurewebsites.net" });

@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { buildOpenApiDocument } from "../../../src/http/openApiDocument";
-import { parseAppConfig } from "../../../src/lib/appConfig";
-import { signOutRequestSchema } from "../../../src/lib/signOutRequest";
-import { signOutRequestSchemaFor } from "../../../src/lib/signOutRequestSchemaFor";
+import { parseAppConfig } from "../../../src/config/appConfig";
+import { signOutRequestSchema } from "../../../src/http/signOutRequest";
+import { signOutRequestSchemaFor } from "../../../src/http/signOutRequestSchemaFor";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
 const readme = readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { guidPattern, guidPatternSource } from "./guid";
-import { parseHostPoolSelector } from "./hostPoolSelector";
-import { userPrincipalNameKey, userPrincipalNameSchema } from "./userPrincipalName";
+import { signOutModes } from "../engine/signOutMode";
+import { guidPattern, guidPatternSource } from "../base/guid";
+import { parseHostPoolSelector } from "../engine/hostPoolSelector";
+import { userPrincipalNameKey, userPrincipalNameSchema } from "../engine/userPrincipalName";
 
 export const requestLimits = Object.freeze({
   maxUsers: 100,
@@ -25,9 +26,6 @@ export function maxGracePeriodSecondsFor(deadlineMs: number): number {
   const left = Math.floor(deadlineMs / 1000) - requestLimits.gracePeriodReserveSeconds;
   return Math.max(0, Math.min(requestLimits.maxGracePeriodSeconds, left));
 }
-
-export const signOutModes = ["logoff", "disconnect"] as const;
-export type SignOutMode = (typeof signOutModes)[number];
 
 function anyCase(word: string): string {
   return word.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).replaceAll(".", "\\.");

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { guidPattern } from "./guid";
-import { err, ok, type Result } from "./result";
+import { guidPattern } from "../base/guid";
+import { err, ok, type Result } from "../base/result";
 
 const jsonListSchema = z.array(z.string());
 

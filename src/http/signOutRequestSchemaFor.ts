@@ -1,4 +1,4 @@
-import type { AppConfig } from "./appConfig";
+import type { AppConfig } from "../config/appConfig";
 import { createSignOutRequestSchema, maxGracePeriodSecondsFor } from "./signOutRequest";
 
 type RequestSchema = ReturnType<typeof createSignOutRequestSchema>;

@@ -6,13 +6,13 @@ import {
   sameHostPool,
   type HostPoolRef,
   type UserSessionRef,
-} from "./armResourceId";
-import type { AvdClientFactory, AvdSubscriptionClient } from "./avdClient";
+} from "../azure/armResourceId";
+import type { AvdClientFactory, AvdSubscriptionClient } from "../azure/avdClient";
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from "./concurrencyLimiter";
 import { parseHostPoolSelector, selectsHostPool, type HostPoolSelector } from "./hostPoolSelector";
 import { chooseListingStrategy } from "./listingStrategy";
-import { userPrincipalNameFilter } from "./odataFilter";
-import type { SignOutMode } from "./signOutRequest";
+import { userPrincipalNameFilter } from "../azure/odataFilter";
+import type { SignOutMode } from "./signOutMode";
 import type {
   Caller,
   ListingStrategy,
@@ -25,7 +25,7 @@ import type {
   SignOutStatus,
   UserReport,
 } from "./signOutReport";
-import { toUpstreamError, type UpstreamError } from "./upstreamError";
+import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import { userPrincipalNameKey } from "./userPrincipalName";
 
 export interface SignOutNotice {

@@ -6,7 +6,7 @@ import {
   ChainedTokenCredential,
   ManagedIdentityCredential,
 } from "@azure/identity";
-import type { AppConfig } from "./appConfig";
+import type { AppConfig } from "../config/appConfig";
 
 /**
  * Deterministic rather than DefaultAzureCredential: in Azure only the managed identity may be used,

@@ -1,4 +1,4 @@
-import { parseHostPoolId, sameHostPool, type HostPoolRef } from "./armResourceId";
+import { parseHostPoolId, sameHostPool, type HostPoolRef } from "../azure/armResourceId";
 
 /** Where a caller narrows the search: a host pool's name (in any subscription in scope) or its full id. */
 export type HostPoolSelector =

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { azureCloudNames, azureClouds, type AzureCloud } from "./azureClouds";
 import { configurationError, type ConfigurationError } from "./configurationError";
-import { guidPattern } from "./guid";
+import { guidPattern } from "../base/guid";
 import { parseSubscriptionIds } from "./parseSubscriptionIds";
-import { err, ok, type Result } from "./result";
+import { err, ok, type Result } from "../base/result";
 
 export type CredentialKind = "managedIdentity" | "developer";
 

@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { CommonClientOptions } from "@azure/core-client";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { DesktopVirtualizationAPIClient } from "@azure/arm-desktopvirtualization";
-import type { AppConfig } from "./appConfig";
+import type { AppConfig } from "../config/appConfig";
 import type { AvdClientFactory } from "./avdClient";
 
 /** Pipeline options a host may add: extra trusted CAs, proxy, retry tuning. */
