@@ -21,6 +21,8 @@ export const sessionOutcomes = [
   "failed",
   /** The deadline came before the action was confirmed; a retry finishes the job. */
   "deadlineExceeded",
+  /** The `notify` stage of an asynchronous job: messaged (or not shown); the action follows after the grace period. */
+  "pendingAction",
 ] as const;
 export type SessionOutcome = (typeof sessionOutcomes)[number];
 

@@ -12,9 +12,8 @@ import { createConcurrencyLimiter, type ConcurrencyLimiter } from "./concurrency
 import { parseHostPoolSelector, selectsHostPool, type HostPoolSelector } from "./hostPoolSelector";
 import { chooseListingStrategy } from "./listingStrategy";
 import { userPrincipalNameFilter } from "../azure/odataFilter";
-import type { SignOutMode } from "./signOutMode";
+import type { SignOutJob, SignOutOptions } from "./signOutJob";
 import type {
-  Caller,
   ListingStrategy,
   NotificationOutcome,
   ReportedError,
@@ -28,39 +27,12 @@ import type {
 import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import { userPrincipalNameKey } from "./userPrincipalName";
 
-export interface SignOutNotice {
-  readonly title: string;
-  readonly message: string;
-}
-
-export interface SignOutAudit {
-  readonly requestedBy?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly caller?: Caller | undefined;
-}
-
-export interface SignOutUsersOptions {
-  /** De-duplicated; matched case-insensitively (ASCII only). */
-  readonly userPrincipalNames: readonly string[];
-  /** Whether the caller sent a list: a single-user report keeps `userPrincipalName`. */
-  readonly batch: boolean;
-  readonly mode: SignOutMode;
-  readonly dryRun: boolean;
-  readonly notify?: SignOutNotice | undefined;
-  readonly gracePeriodMs: number;
-  /** The subscriptions in scope, already narrowed to the configured ones. */
-  readonly subscriptionIds: readonly string[];
-  /** Host pool names or resource ids; every host pool when absent. */
-  readonly hostPools?: readonly string[] | undefined;
-  readonly audit?: SignOutAudit;
+export interface SignOutUsersOptions extends SignOutJob, SignOutOptions {
   readonly clientFor: AvdClientFactory;
   readonly maxConcurrencyPerSubscription: number;
   /** The operator has confirmed `$filter` compares UPNs case-insensitively: see `chooseListingStrategy`. */
   readonly serverSideFilter: boolean;
-  /** Aborted at the deadline: in-flight calls and the grace period are cancelled and the report is partial. */
-  readonly abortSignal: AbortSignal;
   readonly now: () => number;
-  readonly operationId: string;
   /** The grace period's timer; must reject when the signal aborts. */
   readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -190,8 +162,13 @@ async function signOutInHostPool(
   const matches = await listMatchingSessions(run, client, limiter, hostPool);
   if (matches.length === 0) return;
   const { options } = run;
-  if (options.notify !== undefined) {
+  const stage = options.stage ?? "all";
+  if (options.notify !== undefined && stage !== "act") {
     await Promise.all(matches.map((match) => notifySession(run, client, limiter, match)));
+    if (stage === "notify") {
+      for (const match of matches) recordSession(run, match, "pendingAction");
+      return;
+    }
     const delivered = matches.some((match) => match.notification === "sent");
     if (delivered && options.gracePeriodMs > 0) {
       try {

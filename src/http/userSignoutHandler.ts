@@ -4,7 +4,6 @@ import type { ConfigurationError } from "../config/configurationError";
 import { toFieldErrors } from "./fieldErrors";
 import type { SignOutReport } from "../engine/signOutReport";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
-import { signOutUsers } from "../engine/signOutUsers";
 import type { Result } from "../base/result";
 import {
   badBodyResponse,
@@ -22,12 +21,10 @@ export type HttpHandler = (request: HttpRequest, context: InvocationContext) => 
 
 export interface UserSignoutHandlerDependencies {
   readonly loadRuntime: () => Result<UserSignoutRuntime, ConfigurationError>;
-  readonly now?: () => number;
 }
 
 /** Authorize, parse, call the engine, map to a response: nothing else happens here. */
 export function createUserSignoutHandler(dependencies: UserSignoutHandlerDependencies): HttpHandler {
-  const now = dependencies.now ?? Date.now;
   return async (request, context) => {
     const operationId = context.invocationId;
     try {
@@ -36,7 +33,7 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         context.error(JSON.stringify({ event: "userSignout.configurationError", operationId, ...runtime.error }));
         return configurationErrorResponse(runtime.error, operationId);
       }
-      const { config, clientFor } = runtime.value;
+      const { config, signOut } = runtime.value;
       const caller = readClientPrincipal(request, config.authEnabled);
       if (config.requiredCallerRole !== undefined && !caller?.roles.includes(config.requiredCallerRole)) {
         context.warn(
@@ -71,23 +68,21 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
       const deadline = AbortSignal.timeout(config.deadlineMs);
       // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
       setMaxListeners(0, deadline);
-      const report = await signOutUsers({
-        userPrincipalNames,
-        batch: parsed.userPrincipalNames !== undefined,
-        mode: parsed.mode ?? "logoff",
-        dryRun: parsed.dryRun,
-        notify: parsed.notify,
-        gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
-        subscriptionIds: parsed.subscriptionIds ?? config.subscriptionIds,
-        hostPools: parsed.hostPools,
-        audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller },
-        clientFor,
-        maxConcurrencyPerSubscription: config.maxConcurrencyPerSubscription,
-        serverSideFilter: config.serverSideFilter,
-        abortSignal: deadline,
-        now,
-        operationId,
-      });
+      const report = await signOut(
+        {
+          operationId,
+          userPrincipalNames,
+          batch: parsed.userPrincipalNames !== undefined,
+          mode: parsed.mode ?? "logoff",
+          dryRun: parsed.dryRun,
+          notify: parsed.notify,
+          gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
+          subscriptionIds: parsed.subscriptionIds ?? config.subscriptionIds,
+          hostPools: parsed.hostPools,
+          audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller },
+        },
+        { abortSignal: deadline },
+      );
       logReport(context, report);
       return reportResponse(report);
     } catch (error) {

@@ -5,16 +5,22 @@ import type { ConfigurationError } from "../config/configurationError";
 import { createAvdClientFactory, type ArmPipelineOptions } from "../azure/createAvdClientFactory";
 import { createCredential } from "../azure/createCredential";
 import { err, ok, type Result } from "../base/result";
+import type { SignOutJob, SignOutOptions } from "../engine/signOutJob";
+import type { SignOutReport } from "../engine/signOutReport";
+import { signOutUsers } from "../engine/signOutUsers";
 
 export interface UserSignoutRuntime {
   readonly config: AppConfig;
   readonly clientFor: AvdClientFactory;
+  /** The one way into the engine, for the HTTP function and the queue consumer alike. */
+  readonly signOut: (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
 }
 
 export interface RuntimeDependencies {
   readonly environment: Environment;
   readonly armPipelineOptions?: ArmPipelineOptions;
   readonly createCredential?: (config: AppConfig) => TokenCredential;
+  readonly now?: () => number;
 }
 
 /**
@@ -32,7 +38,18 @@ export function createRuntimeLoader(
       if (config.ok) {
         const credential = (dependencies.createCredential ?? createCredential)(config.value);
         const clientFor = createAvdClientFactory(credential, config.value, dependencies.armPipelineOptions);
-        loaded = ok({ config: config.value, clientFor });
+        const settings = config.value;
+        const now = dependencies.now ?? Date.now;
+        const signOut = (job: SignOutJob, options: SignOutOptions): Promise<SignOutReport> =>
+          signOutUsers({
+            ...job,
+            ...options,
+            clientFor,
+            maxConcurrencyPerSubscription: settings.maxConcurrencyPerSubscription,
+            serverSideFilter: settings.serverSideFilter,
+            now,
+          });
+        loaded = ok({ config: settings, clientFor, signOut });
       } else {
         loaded = err(config.error);
       }

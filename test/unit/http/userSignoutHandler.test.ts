@@ -30,6 +30,10 @@ function harness(environment: Record<string, string>): Harness {
             clientRequests++;
             throw new Error("no Azure call may be made for this request");
           },
+          signOut: () => {
+            clientRequests++;
+            return Promise.reject(new Error("no Azure call may be made for this request"));
+          },
         },
       };
     },

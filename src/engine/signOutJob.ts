@@ -1,0 +1,45 @@
+import type { SignOutMode } from "./signOutMode";
+import type { Caller } from "./signOutReport";
+
+export interface SignOutNotice {
+  readonly title: string;
+  readonly message: string;
+}
+
+export interface SignOutAudit {
+  readonly requestedBy?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly caller?: Caller | undefined;
+}
+
+/**
+ * `all`: message, grace period, action in one go (the synchronous call). An asynchronous job
+ * splits them so that the grace period is a delayed queue message rather than a waiting function:
+ * `notify` only sends the messages, `act` only acts (and sends nothing).
+ */
+export const signOutStages = ["all", "notify", "act"] as const;
+export type SignOutStage = (typeof signOutStages)[number];
+
+/** What to do: the engine's request, free of HTTP and of how it arrived. */
+export interface SignOutJob {
+  readonly operationId: string;
+  /** De-duplicated; matched case-insensitively (ASCII only). */
+  readonly userPrincipalNames: readonly string[];
+  /** Whether the caller sent a list: a single-user report keeps `userPrincipalName`. */
+  readonly batch: boolean;
+  readonly mode: SignOutMode;
+  readonly dryRun: boolean;
+  readonly notify?: SignOutNotice | undefined;
+  readonly gracePeriodMs: number;
+  readonly stage?: SignOutStage | undefined;
+  /** The subscriptions in scope, already narrowed to the configured ones. */
+  readonly subscriptionIds: readonly string[];
+  /** Host pool names or resource ids; every host pool when absent. */
+  readonly hostPools?: readonly string[] | undefined;
+  readonly audit?: SignOutAudit | undefined;
+}
+
+export interface SignOutOptions {
+  /** Aborted at the deadline: in-flight calls and waits are cancelled and the report is partial. */
+  readonly abortSignal: AbortSignal;
+}
