@@ -91,7 +91,6 @@ interface MatchedSession {
 }
 
 const notFoundStatus = 404;
-const noContentStatus = 204;
 
 /**
  * Signs the users out of every session in the host pools in scope: one listing of host pools per
@@ -327,7 +326,6 @@ async function actOnSession(
     return;
   }
   const { resourceGroup, hostPool, sessionHost, sessionId } = session.ref;
-  let status: number | undefined;
   try {
     if (disconnect) {
       await limiter.run(() =>
@@ -341,12 +339,10 @@ async function actOnSession(
         client.userSessions.delete(resourceGroup, hostPool, sessionHost, sessionId, {
           force: true,
           abortSignal: options.abortSignal,
-          onResponse: (response) => {
-            status = response.status;
-          },
         }),
       );
-      recordSession(run, session, status === noContentStatus ? "alreadyGone" : "signedOut");
+      // The live service answers 204 to a session it just removed: a 204 only says it is gone now.
+      recordSession(run, session, "signedOut");
     }
   } catch (error) {
     const upstream = toUpstreamError(error);

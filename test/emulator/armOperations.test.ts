@@ -411,5 +411,7 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     assert.equal(pools.length, 4);
     const alice = fixture.emulator.sessions().filter((session) => session.userPrincipalName === "alice@contoso.com");
     assert.equal(new Set(alice.map((session) => session.hostPool)).size, 3);
+    // One pool names its session hosts bare and in mixed case, as the live service can.
+    assert.ok(alice.some((session) => session.sessionHost === "Fin-SH-0"));
   });
 });
