@@ -73,7 +73,10 @@ export function createIdentityRequestHandler(
     }
     const selectors = identitySelectors.filter((name) => query.get(name) !== null);
     if (selectors.length > 1) {
-      failure(400, `Only one of client_id, object_id or mi_res_id may be given; the request names ${selectors.join(", ")}.`);
+      failure(
+        400,
+        `Only one of client_id, object_id or mi_res_id may be given; the request names ${selectors.join(", ")}.`,
+      );
       return;
     }
     if (selectors.length === 0 && !context.systemAssigned()) {

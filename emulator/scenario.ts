@@ -34,7 +34,11 @@ const userSessionSchema = z.strictObject({
 
 const sessionHostSchema = z.strictObject({
   /** An FQDN or a bare name in any case (`userSess-sh-0`), as the live service writes them; at most 48 characters. */
-  name: z.string().min(1).max(48).regex(/^[^/?#]+$/, "a session host name is one path segment"),
+  name: z
+    .string()
+    .min(1)
+    .max(48)
+    .regex(/^[^/?#]+$/, "a session host name is one path segment"),
   status: z.string().default("Available"),
   allowNewSession: z.boolean().default(true),
   sessions: z.array(userSessionSchema).default([]),
@@ -164,7 +168,11 @@ export const scenarioSchema = z.strictObject({
        */
       systemAssigned: z.boolean().default(true),
       /** Lifetime of issued tokens; below msal's 5-minute renewal offset every `getToken` fetches a new one. */
-      tokenLifetimeSeconds: z.number().int().min(0).default(24 * 60 * 60),
+      tokenLifetimeSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .default(24 * 60 * 60),
     })
     .optional(),
   subscriptions: z.array(subscriptionSchema),

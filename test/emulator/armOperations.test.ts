@@ -170,13 +170,16 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
 
   it("answers the service's own 404 for an unknown session and ARM's codes for a host pool, group or host", async () => {
     const client = fixture.createClient(subscriptionId);
-    await assert.rejects(client.userSessions.get("RG-Desktops", "HP-Main", "sh-0.contoso.com", "99"), (error: unknown) => {
-      const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
-      assert.equal(statusCode, 404);
-      assert.equal(code, "404");
-      assert.match(message ?? "", /^ActivityId: [0-9a-f-]{36} Error: User session does not exist$/);
-      return true;
-    });
+    await assert.rejects(
+      client.userSessions.get("RG-Desktops", "HP-Main", "sh-0.contoso.com", "99"),
+      (error: unknown) => {
+        const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+        assert.equal(statusCode, 404);
+        assert.equal(code, "404");
+        assert.match(message ?? "", /^ActivityId: [0-9a-f-]{36} Error: User session does not exist$/);
+        return true;
+      },
+    );
     await assert.rejects(client.userSessions.get("RG-Desktops", "HP-Main", "sh-9.contoso.com", "1"), {
       statusCode: 404,
       code: "ResourceNotFound",
@@ -320,7 +323,9 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     const [host] = await collect(client.sessionHosts.list("alecbUserSessionTests", "alecbUserSessionHP"));
     assert.equal(host?.name, "alecbUserSessionHP/userSess-sh-0");
     assert.equal(host?.type, `${provider}/hostpools/sessionhosts`);
-    await client.userSessions.delete("alecbusersessiontests", "alecbUserSessionHP", "USERSESS-SH-0", "3", { force: true });
+    await client.userSessions.delete("alecbusersessiontests", "alecbUserSessionHP", "USERSESS-SH-0", "3", {
+      force: true,
+    });
     assert.deepEqual(fixture.emulator.sessions(), []);
   });
 

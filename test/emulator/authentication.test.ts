@@ -109,7 +109,10 @@ describe("managed identity tokens and ARM authentication", () => {
   it("answers 404 with an ARM code for routes it does not serve", async () => {
     const token = await armToken();
     const codeOf = async (path: string): Promise<[number, string | undefined]> => {
-      const response = await rawArmRequest(fixture.emulator, { path: `${path}?api-version=2024-04-03`, bearerToken: token });
+      const response = await rawArmRequest(fixture.emulator, {
+        path: `${path}?api-version=2024-04-03`,
+        bearerToken: token,
+      });
       return [response.status, (response.body as { error?: { code?: string } } | undefined)?.error?.code];
     };
     const group = `/subscriptions/${subscriptionId}/resourceGroups/rg-1/providers`;
@@ -129,10 +132,12 @@ describe("managed identity tokens and ARM authentication", () => {
       404,
       "ResourceNotFound",
     ]);
-    assert.deepEqual(await codeOf(`/subscriptions/${subscriptionId}/resourceGroups/rg-2/providers/Microsoft.DesktopVirtualization/hostPools/hp-1/userSessions`), [
-      404,
-      "ResourceGroupNotFound",
-    ]);
+    assert.deepEqual(
+      await codeOf(
+        `/subscriptions/${subscriptionId}/resourceGroups/rg-2/providers/Microsoft.DesktopVirtualization/hostPools/hp-1/userSessions`,
+      ),
+      [404, "ResourceGroupNotFound"],
+    );
     fixture.emulator.clearCalls();
     const unknownType = await rawArmRequest(fixture.emulator, {
       path: `/subscriptions/${subscriptionId}/providers/Microsoft.DesktopVirtualization/workspaces?api-version=2024-04-03`,
@@ -170,13 +175,20 @@ describe("managed identity tokens and ARM authentication", () => {
 
   const identityRequest = async (query: Record<string, string>): Promise<{ status: number; body: unknown }> => {
     const url = new URL(fixture.emulator.identityEndpoint);
-    url.search = new URLSearchParams({ "api-version": "2019-08-01", resource: "https://management.azure.com", ...query }).toString();
+    url.search = new URLSearchParams({
+      "api-version": "2019-08-01",
+      resource: "https://management.azure.com",
+      ...query,
+    }).toString();
     const response = await fetch(url, { headers: { "X-IDENTITY-HEADER": fixture.emulator.identityHeader } });
     return { status: response.status, body: await response.json() };
   };
 
   it("refuses a token request that names no identity when only user-assigned identities are attached", async () => {
-    fixture.emulator.load({ ...scenario, managedIdentity: { userAssignedClientIds: [knownClientId], systemAssigned: false } });
+    fixture.emulator.load({
+      ...scenario,
+      managedIdentity: { userAssignedClientIds: [knownClientId], systemAssigned: false },
+    });
     // A scope no earlier test asked for, so msal's process-wide cache cannot answer for the endpoint.
     await assert.rejects(fixture.credential().getToken("https://storage.azure.com/.default"));
     const refused = await identityRequest({});
@@ -192,7 +204,8 @@ describe("managed identity tokens and ARM authentication", () => {
 
   it("refuses a token request that names more than one of client_id, object_id and mi_res_id", async () => {
     const objectId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
-    const resourceId = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-1";
+    const resourceId =
+      "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-1";
     const combinations: Array<Record<string, string>> = [
       { client_id: knownClientId, object_id: objectId },
       { client_id: knownClientId, mi_res_id: resourceId },
@@ -201,7 +214,10 @@ describe("managed identity tokens and ARM authentication", () => {
     for (const query of combinations) {
       const response = await identityRequest(query);
       assert.equal(response.status, 400, JSON.stringify(query));
-      assert.match((response.body as { message?: string }).message ?? "", /Only one of client_id, object_id or mi_res_id/);
+      assert.match(
+        (response.body as { message?: string }).message ?? "",
+        /Only one of client_id, object_id or mi_res_id/,
+      );
     }
     assert.equal((await identityRequest({ object_id: objectId })).status, 200);
   });

@@ -47,7 +47,10 @@ describe("resolveScenario", () => {
     const withHost = (name: string) => ({
       subscriptions: [{ id, hostPools: [{ name: "hp", resourceGroup: "rg", sessionHosts: [{ name }] }] }],
     });
-    assert.equal(resolveScenario(withHost("userSess-sh-0")).subscriptions[0]?.hostPools[0]?.sessionHosts[0]?.name, "userSess-sh-0");
+    assert.equal(
+      resolveScenario(withHost("userSess-sh-0")).subscriptions[0]?.hostPools[0]?.sessionHosts[0]?.name,
+      "userSess-sh-0",
+    );
     resolveScenario(withHost("x".repeat(48)));
     assert.throws(() => resolveScenario(withHost("x".repeat(49))), /sessionHosts\.0\.name/);
     assert.throws(() => resolveScenario(withHost("a/b")), /one path segment/);

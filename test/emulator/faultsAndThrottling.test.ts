@@ -180,7 +180,9 @@ describe("faults, throttling, latency and concurrency", () => {
     }
     // The session was not touched, and another path is not affected.
     assert.equal(fixture.emulator.sessions().length, 2);
-    await fixture.createClient(allowed).userSessions.delete("rg-faults", "hp-b", "hp-b-0.contoso.com", "1", { force: true });
+    await fixture
+      .createClient(allowed)
+      .userSessions.delete("rg-faults", "hp-b", "hp-b-0.contoso.com", "1", { force: true });
     await assert.rejects(
       fixture.createClient(allowed, noRetries).userSessions.delete("rg-faults", "hp-a", "hp-a-0.contoso.com", "1", {
         force: true,

@@ -22,7 +22,10 @@ describe("token expiry on the emulator's clock", () => {
 
   const fetchToken = async (): Promise<{ access_token: string; expires_on: unknown }> => {
     const url = new URL(emulator.identityEndpoint);
-    url.search = new URLSearchParams({ "api-version": "2019-08-01", resource: "https://management.azure.com" }).toString();
+    url.search = new URLSearchParams({
+      "api-version": "2019-08-01",
+      resource: "https://management.azure.com",
+    }).toString();
     const response = await fetch(url, { headers: { "X-IDENTITY-HEADER": emulator.identityHeader } });
     assert.equal(response.status, 200);
     return (await response.json()) as { access_token: string; expires_on: unknown };
