@@ -56,7 +56,11 @@ export class EmulatorEngine {
   private nextCallSeq = 1;
   private nextTokenSeq = 1;
 
-  constructor(scenario: ResolvedScenario) {
+  /** Epoch milliseconds: decides token expiry, throttling refills and message times. */
+  readonly now: () => number;
+
+  constructor(scenario: ResolvedScenario, now: () => number = Date.now) {
+    this.now = now;
     this.loaded = scenario;
     this.current = createEmulatorWorld(scenario);
     this.faultHits = scenario.faults.map(() => 0);

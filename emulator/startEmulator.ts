@@ -24,6 +24,11 @@ export interface StartEmulatorOptions {
   readonly identityHeader?: string;
   /** Token audiences ARM accepts; the public cloud's four spellings by default. */
   readonly acceptedAudiences?: readonly string[];
+  /**
+   * The emulator's clock in epoch milliseconds (`Date.now` by default): token issue and expiry,
+   * throttling refills and message times follow it, so a test can let tokens expire without waiting.
+   */
+  readonly now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -58,9 +63,11 @@ export const defaultAcceptedAudiences: readonly string[] = [
   "https://management.core.windows.net/",
 ];
 
+const defaultTokenLifetimeSeconds = 24 * 60 * 60;
+
 export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
   const host = options.host ?? "127.0.0.1";
-  const engine = new EmulatorEngine(resolveScenario(options.scenario));
+  const engine = new EmulatorEngine(resolveScenario(options.scenario), options.now);
   const identityHeader = options.identityHeader ?? randomBytes(24).toString("base64url");
   const systemAssignedClientId = stableGuid("system-assigned-identity");
   const certificate = await createLocalCertificate();
@@ -74,6 +81,9 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
       identityHeader,
       systemAssignedClientId,
       userAssignedClientIds: () => engine.scenario.managedIdentity?.userAssignedClientIds,
+      systemAssigned: () => engine.scenario.managedIdentity?.systemAssigned ?? true,
+      tokenLifetimeSeconds: () => engine.scenario.managedIdentity?.tokenLifetimeSeconds ?? defaultTokenLifetimeSeconds,
+      now: () => engine.now(),
       record: (entry) => engine.recordTokenRequest(entry),
     }),
   );
