@@ -1,3 +1,4 @@
+import type { RequestGates } from "./requestGates";
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
@@ -14,6 +15,7 @@ export const supportedApiVersion = "2024-04-03";
 export interface ArmHandlerOptions {
   readonly engine: EmulatorEngine;
   readonly acceptedAudiences: readonly string[];
+  readonly gates?: RequestGates;
 }
 
 interface Reply {
@@ -100,6 +102,7 @@ export function createArmRequestHandler(
 
     readBody(request)
       .then(async (body) => {
+        await options.gates?.pass({ operation, method, ...params });
         const latency = latencyFor(engine, params);
         if (latency > 0) await delay(latency);
         send(answer(options, { request, url, method, body, activityId }, match));
@@ -250,6 +253,8 @@ function faultReply(fault: ResolvedFault): Reply {
       return { status: fault.status, raw: { text: htmlPage(fault.status), contentType: "text/html" }, headers };
     case "emptyObject":
       return { status: fault.status, body: {}, headers };
+    case "json":
+      return { status: fault.status, body: fault.json, headers };
     case "nullValue":
       return { status: fault.status, body: { value: null }, headers };
     case "armError":

@@ -92,7 +92,7 @@ export type ArmOperation = (typeof armOperations)[number];
  * body; `html` a `text/html` page (a gateway's 404 or 502); `emptyObject` a 200 `{}` and `nullValue`
  * a 200 `{ "value": null }`, listing pages that are not pages.
  */
-export const faultBodies = ["armError", "html", "emptyObject", "nullValue"] as const;
+export const faultBodies = ["armError", "html", "emptyObject", "nullValue", "json"] as const;
 
 const faultSchema = z
   .strictObject({
@@ -109,20 +109,28 @@ const faultSchema = z
       .default({}),
     status: z.number().int().min(200).max(599),
     body: z.enum(faultBodies).default("armError"),
+    /** With body "json": answered as given, e.g. a listing page with crafted ids or a foreign nextLink. */
+    json: z.unknown().optional(),
     code: z.string().optional(),
     message: z.string().optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
     /** Only the first N matching calls fail; all of them when absent. */
     count: positiveInt.optional(),
   })
-  .refine((fault) => fault.body === "html" || (fault.body === "armError") === fault.status >= 400, {
-    message: "an armError fault needs a status of 400 or more; emptyObject and nullValue answer 200",
-    path: ["status"],
-  })
-  .refine((fault) => fault.body === "html" || fault.body === "armError" || fault.status === 200, {
-    message: "emptyObject and nullValue faults answer 200",
-    path: ["status"],
-  });
+  .refine(
+    (fault) => fault.body === "html" || fault.body === "json" || (fault.body === "armError") === fault.status >= 400,
+    {
+      message: "an armError fault needs a status of 400 or more; emptyObject and nullValue answer 200",
+      path: ["status"],
+    },
+  )
+  .refine(
+    (fault) => fault.body === "html" || fault.body === "json" || fault.body === "armError" || fault.status === 200,
+    {
+      message: "emptyObject and nullValue faults answer 200",
+      path: ["status"],
+    },
+  );
 
 const bucketSchema = z.strictObject({
   capacity: positiveInt,

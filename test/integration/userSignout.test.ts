@@ -184,7 +184,7 @@ describe("failures upstream", () => {
     assert.doesNotMatch(JSON.stringify(result.body), /Bearer|stack|at [A-Za-z]+ \(/);
   });
 
-  it("keeps going when one host pool's listing fails, and a retry finishes the job", async () => {
+  it("retries a failing listing past the SDK's default three retries while the deadline allows", async () => {
     load({
       ...tenantScenario(),
       faults: [
@@ -192,7 +192,28 @@ describe("failures upstream", () => {
           match: { operation: "listUserSessions", hostPool: "HP-Beta" },
           status: 500,
           code: "InternalServerError",
-          count: 4,
+          count: 6,
+        },
+      ],
+    });
+    const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
+    assert.equal(result.status, 200);
+    assert.deepEqual(harness.remaining(), everyoneButAlice);
+    const betaListings = harness.emulator
+      .calls()
+      .filter((call) => call.operation === "listUserSessions" && call.hostPool === "HP-Beta");
+    assert.equal(betaListings.filter((call) => call.status === 500).length, 6);
+  });
+
+  it("keeps going when one host pool's listing fails, and a retry finishes the job", async () => {
+    load({
+      ...tenantScenario(),
+      faults: [
+        {
+          match: { operation: "listUserSessions", hostPool: "HP-Beta" },
+          status: 403,
+          code: "AuthorizationFailed",
+          count: 1,
         },
       ],
     });
@@ -201,7 +222,7 @@ describe("failures upstream", () => {
     assert.equal(first.status, 502);
     assert.deepEqual(
       first.body.errors.map((e) => [e.scope, e.hostPool, e.code]),
-      [["hostPool", "HP-Beta", "InternalServerError"]],
+      [["hostPool", "HP-Beta", "AuthorizationFailed"]],
     );
     assert.deepEqual(
       harness.remaining(),

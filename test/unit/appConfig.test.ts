@@ -113,18 +113,9 @@ describe("parseAppConfig", () => {
       "AZURE_RESOURCE_MANAGER_AUDIENCE",
     );
     expectConfigurationError({ ...base, AZURE_CLIENT_ID: "my-identity" }, "AZURE_CLIENT_ID");
-    expectConfigurationError(
-      { ...base, AVD_ARM_MAX_SOCKETS: "0" },
-      "AVD_ARM_MAX_SOCKETS",
-    );
-    expectConfigurationError(
-      { ...base, AVD_ARM_MAX_SOCKETS: "2.5" },
-      "AVD_ARM_MAX_SOCKETS",
-    );
-    expectConfigurationError(
-      { ...base, AVD_ARM_MAX_SOCKETS: "many" },
-      "AVD_ARM_MAX_SOCKETS",
-    );
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "0" }, "AVD_ARM_MAX_SOCKETS");
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "2.5" }, "AVD_ARM_MAX_SOCKETS");
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "many" }, "AVD_ARM_MAX_SOCKETS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "600" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "soon" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_SERVER_SIDE_FILTER: "maybe" }, "AVD_SERVER_SIDE_FILTER");
