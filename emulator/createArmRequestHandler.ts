@@ -159,7 +159,7 @@ function answer(
     );
   }
   if (subscription.forbidden) {
-    const scope = url.pathname.replace(/\/(disconnect|sendMessage)$/i, "");
+    const scope = url.pathname.replace(/\/(?:disconnect|sendMessage)$/i, "");
     const principal = principalOf(request);
     return armError(
       403,
@@ -508,7 +508,7 @@ function defaultCode(status: number): string {
     503: "ServiceUnavailable",
     504: "GatewayTimeout",
   };
-  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^A-Za-z]/g, "");
+  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^a-z]/gi, "");
 }
 
 function errorCodeOf(body: unknown): string | undefined {

@@ -30,7 +30,7 @@ const userSessionSchema = z.strictObject({
 });
 
 const sessionHostSchema = z.strictObject({
-  name: z.string().regex(/^[^/?#]+\.[^/?#]+$/, "a session host name is an FQDN"),
+  name: z.string().regex(/^[^/?#.]+\.[^/?#]+$/, "a session host name is an FQDN"),
   status: z.string().default("Available"),
   allowNewSession: z.boolean().default(true),
   sessions: z.array(userSessionSchema).default([]),

@@ -18,7 +18,10 @@ const provider = "microsoft.desktopvirtualization";
 
 function splitId(id: string): string[] | undefined {
   if (!id.startsWith("/")) return undefined;
-  const segments = id.slice(1).replace(/\/+$/, "").split("/");
+  const segments = id
+    .slice(1)
+    .replace(/(?<!\/)\/+$/, "")
+    .split("/");
   return segments.some((segment) => segment === "") ? undefined : segments;
 }
 
