@@ -11,8 +11,10 @@ const linearRules = ["regexp/no-super-linear-backtracking", "regexp/no-super-lin
 
 /** The two rules exactly as the project's lint configuration sets them, and nothing else. */
 async function linearPatternLinter(): Promise<ESLint> {
-  const project = await new ESLint({ cwd: root }).calculateConfigForFile(path.join(root, "src/http/signOutRequest.ts"));
-  const rules = (project as { rules: Linter.RulesRecord }).rules;
+  const project = new ESLint({ cwd: root });
+  const { rules } = (await project.calculateConfigForFile(path.join(root, "src/http/signOutRequest.ts"))) as {
+    rules: Linter.RulesRecord;
+  };
   const { default: regexp } = await import("eslint-plugin-regexp");
   return new ESLint({
     cwd: root,
@@ -54,7 +56,11 @@ describe("patterns run on input take linear time", () => {
 
   it("is enforced by the lint configuration as errors, for src, the emulator and tests", async () => {
     const project = new ESLint({ cwd: root });
-    for (const file of ["src/http/signOutRequest.ts", "emulator/matchArmRoute.ts", "test/unit/linearPatterns.test.ts"]) {
+    for (const file of [
+      "src/http/signOutRequest.ts",
+      "emulator/matchArmRoute.ts",
+      "test/unit/linearPatterns.test.ts",
+    ]) {
       const config = (await project.calculateConfigForFile(path.join(root, file))) as { rules: Linter.RulesRecord };
       for (const rule of linearRules) {
         const setting = config.rules[rule];
@@ -67,7 +73,10 @@ describe("patterns run on input take linear time", () => {
     const old = "const oneLine = /^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$/;";
     const trailingSlashes = 'const trimmed = value.replace(/\\/+$/, "");';
     assert.equal(findings(await linter.lintText(old, { filePath: path.join(root, "src/old.ts") })).length, 1);
-    assert.equal(findings(await linter.lintText(trailingSlashes, { filePath: path.join(root, "src/old.ts") })).length, 1);
+    assert.equal(
+      findings(await linter.lintText(trailingSlashes, { filePath: path.join(root, "src/old.ts") })).length,
+      1,
+    );
   });
 
   it("holds for every pattern written in src and the emulator", async () => {

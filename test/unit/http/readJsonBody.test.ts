@@ -30,7 +30,9 @@ describe("readJsonBody", () => {
   });
 
   it("refuses a body that gives a key twice, naming its path", async () => {
-    const read = await readJsonBody(request(Buffer.from('{"userPrincipalName":"a@b.cd","dryRun":true,"dryRun":false}')));
+    const read = await readJsonBody(
+      request(Buffer.from('{"userPrincipalName":"a@b.cd","dryRun":true,"dryRun":false}')),
+    );
     assert.ok(!read.ok);
     assert.equal(read.error.code, "DuplicateKey");
     assert.deepEqual(read.error.code === "DuplicateKey" ? read.error.fields : [], ["dryRun"]);
