@@ -65,6 +65,12 @@ describe("signOutRequestSchema", () => {
       [`alice@${"d".repeat(45)}.com`, /48 characters/],
       [`${"a".repeat(2000)}@contoso.com`, /too long/],
       [42, /string/],
+      // Only ASCII is allowed: look-alikes, bidirectional controls and line separators are refused.
+      ["\u212Aate@contoso.com", /character/],
+      ["ali\u200Ece@contoso.com", /character/],
+      ["alice\u2028x@contoso.com", /character/],
+      ["alice@con\u202Etoso.com", /domain name/],
+      ["alice@contoso.c\u00F6m", /domain name/],
     ];
     for (const [upn, reason] of cases) {
       const errors = errorsFor({ userPrincipalName: upn });
