@@ -1,25 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { parseAppConfig } from "../../../src/config/appConfig";
 import { maxBodyBytes } from "../../../src/http/readJsonBody";
 import { requestLimits } from "../../../src/http/signOutRequest";
 import { createUserSignoutHandler } from "../../../src/http/userSignoutHandler";
+import { createRuntimeLoader } from "../../../src/http/userSignoutRuntime";
 
+// The real runtime; nothing here gets as far as Azure (and a local port that refuses stands in for it).
 const handler = createUserSignoutHandler({
-  loadRuntime: () => {
-    const config = parseAppConfig({ AVD_SUBSCRIPTION_IDS: "11111111-1111-4111-8111-111111111111" });
-    if (!config.ok) return config;
-    return {
-      ok: true,
-      value: {
-        config: config.value,
-        clientFor: () => {
-          throw new Error("no Azure call may be made for this request");
-        },
-      },
-    };
-  },
+  loadRuntime: createRuntimeLoader({
+    environment: {
+      AVD_SUBSCRIPTION_IDS: "11111111-1111-4111-8111-111111111111",
+      AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:9",
+    },
+  }),
 });
 
 // zod measures an over-long string in code points with a one-character probe (/[\uD800-\uDBFF]/):
