@@ -185,7 +185,7 @@ function answer(options: ArmHandlerOptions, context: RequestContext, match: Retu
     );
   }
   if (subscription.forbidden) {
-    const scope = url.pathname.replace(/\/(disconnect|sendMessage)$/i, "");
+    const scope = url.pathname.replace(/\/(?:disconnect|sendMessage)$/i, "");
     const principal = principalOf(request);
     return armError(
       403,
@@ -237,7 +237,9 @@ function faultMatches(
 function samePath(expected: string, actual: string): boolean {
   const normalise = (path: string): string => {
     try {
-      return decodeURIComponent(path).replace(/\/+$/, "").toLowerCase();
+      return decodeURIComponent(path)
+        .replace(/(?<!\/)\/+$/, "")
+        .toLowerCase();
     } catch {
       return path.toLowerCase();
     }
@@ -604,7 +606,7 @@ function defaultCode(status: number): string {
     503: "ServiceUnavailable",
     504: "GatewayTimeout",
   };
-  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^A-Za-z]/g, "");
+  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^a-z]/gi, "");
 }
 
 function errorCodeOf(body: unknown): string | undefined {

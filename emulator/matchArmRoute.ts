@@ -50,7 +50,7 @@ export function matchArmRoute(method: string, pathname: string): ArmRouteMatch {
   let segments: string[];
   try {
     segments = pathname
-      .replace(/^\/+|\/+$/g, "")
+      .replace(/^\/+|(?<!\/)\/+$/g, "")
       .split("/")
       .map(decodeURIComponent);
   } catch {

@@ -62,7 +62,7 @@ const guid = z.string().regex(guidPattern, "must be a GUID");
 
 const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
   const url = new URL(value);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, "")}`;
 });
 
 const number = (min: number, max: number, unit = "a number", why = "") =>

@@ -94,6 +94,20 @@ describe("userSignout handler input checks", () => {
       ["dryRun"],
     ],
     [
+      "a key given twice",
+      '{"userPrincipalName":"alice@contoso.com","dryRun":true,"dryRun":false}',
+      400,
+      "DuplicateKey",
+      ["dryRun"],
+    ],
+    [
+      "a nested key given twice, once escaped",
+      '{"userPrincipalName":"a@b.cd","notify":{"title":"t","message":"m","\\u0074itle":"u"}}',
+      400,
+      "DuplicateKey",
+      ["notify.title"],
+    ],
+    [
       "an oversized body",
       JSON.stringify({ userPrincipalName: "a@b.cd", pad: "x".repeat(maxBodyBytes) }),
       413,
