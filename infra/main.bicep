@@ -114,10 +114,7 @@ param httpPerInstanceConcurrency int = 1000
 @description('Memory per instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Put App Service Authentication (Microsoft Entra ID) in front of the functions; callers then need a token for authClientId as well as a function key.')
-param enableAppServiceAuthentication bool = false
-
-@description('Client id of the Entra app registration callers get tokens for (needed when enableAppServiceAuthentication is true).')
+@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) guards the functions, and callers need a token for it as well as a function key. Empty: function keys only.')
 param authClientId string = ''
 
 @description('REQUIRED_CALLER_ROLE: app role (defined on that app registration) a caller must carry, e.g. AvdSignout.Operator. Applied only with authentication on.')
@@ -157,7 +154,7 @@ module app 'app/resources.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     instanceMemoryMB: instanceMemoryMB
-    enableAppServiceAuthentication: enableAppServiceAuthentication
+    enableAppServiceAuthentication: !empty(authClientId)
     authClientId: authClientId
     requiredCallerRole: requiredCallerRole
     signOutSettings: {

@@ -80,6 +80,18 @@ const settingSchemas = {
 
 type SettingName = keyof typeof settingSchemas;
 
+/**
+ * Every environment variable `parseAppConfig` reads. The deployment template must set each one
+ * the platform does not set itself (test/unit/infra/appSettings.test.ts holds them side by side).
+ */
+export const appSettingNames: readonly string[] = Object.freeze([
+  "AVD_SUBSCRIPTION_IDS",
+  ...(Object.keys(settingSchemas) as SettingName[]),
+  "IDENTITY_ENDPOINT",
+  "IDENTITY_HEADER",
+  "WEBSITE_INSTANCE_ID",
+]);
+
 function readSetting<N extends SettingName>(
   env: Environment,
   name: N,
