@@ -128,6 +128,34 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
+// The app writes one JSON line per request ("userSignout.summary") and one per failure
+// ("userSignout.failure"); the Functions host stores them as text in AppTraces. These workspace
+// functions turn their fields into columns: `AvdSignoutSummaries | summarize count() by status`.
+// (docs/observability.md has the queries.)
+resource summariesFunction 'Microsoft.OperationalInsights/workspaces/savedSearches@2020-08-01' = {
+  parent: workspace
+  name: 'avd-signout-summaries'
+  properties: {
+    category: 'avd-user-signout'
+    displayName: 'AVD sign-out: one row per request'
+    functionAlias: 'AvdSignoutSummaries'
+    version: 2
+    query: loadTextContent('../../docs/kusto/AvdSignoutSummaries.kql')
+  }
+}
+
+resource failuresFunction 'Microsoft.OperationalInsights/workspaces/savedSearches@2020-08-01' = {
+  parent: workspace
+  name: 'avd-signout-failures'
+  properties: {
+    category: 'avd-user-signout'
+    displayName: 'AVD sign-out: one row per failure'
+    functionAlias: 'AvdSignoutFailures'
+    version: 2
+    query: loadTextContent('../../docs/kusto/AvdSignoutFailures.kql')
+  }
+}
+
 resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   name: 'appi-avd-signout-${resourceToken}'
   location: location
