@@ -80,7 +80,9 @@ try {
   } else if (!existsSync(committedTemplate) || readFileSync(committedTemplate, "utf8") !== compiled) {
     fail("infra/azuredeploy.json is out of date with infra/main.bicep: run `npm run infra:build` and commit it");
   } else {
-    console.log(`check:infra: every template builds and lints clean; infra/azuredeploy.json is current (Bicep ${version})`);
+    console.log(
+      `check:infra: every template builds and lints clean; infra/azuredeploy.json is current (Bicep ${version})`,
+    );
   }
 } finally {
   rmSync(outDir, { recursive: true, force: true });

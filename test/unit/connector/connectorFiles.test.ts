@@ -100,7 +100,10 @@ describe("the custom connector (connector/)", () => {
   it("describes a schema for every response status, with a 2xx among them", () => {
     for (const [where, operation] of operations()) {
       const responses = operation.responses as Record<string, Json>;
-      assert.ok(Object.keys(responses).some((status) => /^2\d\d$/.test(status)), `${where}: a success response`);
+      assert.ok(
+        Object.keys(responses).some((status) => /^2\d\d$/.test(status)),
+        `${where}: a success response`,
+      );
       for (const [status, response] of Object.entries(responses)) {
         assert.match(status, /^[1-5]\d\d$/, `${where}: ${status} is a status code, not only "default"`);
         assert.ok(typeof response.description === "string" && response.description !== "", `${where} ${status}`);

@@ -79,7 +79,8 @@ describe("the template's app settings and the app's configuration", () => {
 
   it("sets no setting the app does not know, other than the host's own", () => {
     const unknown = templateNames.filter(
-      (name) => !appNames.has(name) && !hostSettings.has(name) && !pendingSettings.has(name) && !retiringSettings.has(name),
+      (name) =>
+        !appNames.has(name) && !hostSettings.has(name) && !pendingSettings.has(name) && !retiringSettings.has(name),
     );
     assert.deepEqual(unknown, []);
   });

