@@ -6,9 +6,11 @@
 //   node scripts/checkInfra.mjs           check (npm run check:infra)
 //   node scripts/checkInfra.mjs --write   regenerate infra/azuredeploy.json (npm run infra:build)
 import { spawnSync } from "node:child_process";
+import console from "node:console";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
