@@ -10,6 +10,24 @@ const deploy = readme.slice(
   readme.indexOf("\n## ", readme.indexOf("\n## Deploy\n") + 1),
 );
 
+describe("azd's parameter file (infra/main.parameters.json)", () => {
+  it("maps only parameters the template has, and every required one", () => {
+    const file = JSON.parse(readFileSync(path.join(repositoryRoot, "infra", "main.parameters.json"), "utf8")) as {
+      parameters: Record<string, { value: string }>;
+    };
+    const parameters = readCompiledTemplate().parameters ?? {};
+    assert.deepEqual(
+      Object.keys(file.parameters).filter((name) => !(name in parameters)),
+      [],
+    );
+    const required = Object.entries(parameters).filter(([, parameter]) => !("defaultValue" in parameter));
+    assert.deepEqual(
+      required.map(([name]) => name).filter((name) => !(name in file.parameters)),
+      [],
+    );
+  });
+});
+
 describe("the README's Deploy section", () => {
   it("documents every parameter of the template in its table", () => {
     const documented = new Set([...deploy.matchAll(/^\| `(\w+)`\s+\|/gm)].map((match) => match[1]!));
