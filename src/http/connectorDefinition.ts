@@ -12,6 +12,11 @@ const importantRequestFields = new Set(["userPrincipalName", "userPrincipalNames
 
 const httpMethods = new Set(["get", "put", "post", "delete", "options", "head", "patch"]);
 
+function humanize(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -31,8 +36,8 @@ function labelProperties(schema: Json, visibilityOf: (name: string, depth: numbe
 
 /**
  * The API description as a Power Platform custom connector wants it: the function key as the
- * `api_key` connection parameter, and `x-ms-visibility` on every operation, parameter and field
- * (the builder already gives each field its `x-ms-summary`). Everything else is the builder's
+ * `api_key` connection parameter, `x-ms-visibility` on every operation, parameter and field, and
+ * `x-ms-summary` on parameters that lack one (the builder gives each field its own). Everything else is the builder's
  * document, so the connector cannot drift from `/api/openapi.json`.
  */
 export function toConnectorDefinition(document: Json): Json {
@@ -49,7 +54,9 @@ export function toConnectorDefinition(document: Json): Json {
       if (!httpMethods.has(method) || !isObject(operation)) continue;
       operation["x-ms-visibility"] ??= "advanced";
       for (const parameter of Array.isArray(operation.parameters) ? operation.parameters : []) {
-        if (isObject(parameter)) parameter["x-ms-visibility"] ??= "important";
+        if (!isObject(parameter)) continue;
+        parameter["x-ms-visibility"] ??= "important";
+        if (typeof parameter.name === "string") parameter["x-ms-summary"] ??= humanize(parameter.name);
       }
     }
   }
