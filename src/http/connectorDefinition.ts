@@ -37,8 +37,8 @@ function labelProperties(schema: Json, visibilityOf: (name: string, depth: numbe
 /**
  * The API description as a Power Platform custom connector wants it: the function key as the
  * `api_key` connection parameter, `x-ms-visibility` on every operation, parameter and field, and
- * `x-ms-summary` on parameters that lack one (the builder gives each field its own). Everything else is the builder's
- * document, so the connector cannot drift from `/api/openapi.json`.
+ * `x-ms-summary` on parameters that lack one (the builder gives each field its own). Everything
+ * else is the builder's document, so the connector cannot drift from `/api/openapi.json`.
  */
 export function toConnectorDefinition(document: Json): Json {
   const connector = structuredClone(document);
