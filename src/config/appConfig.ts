@@ -146,21 +146,16 @@ export const appSettingsSchema = z
     }
   });
 
-/** The settings an operator (or the deployment template) sets; the platform provides the rest. */
-export const platformSettingNames = [
-  "IDENTITY_ENDPOINT",
-  "IDENTITY_HEADER",
-  "WEBSITE_INSTANCE_ID",
-  "WEBSITE_AUTH_ENABLED",
-];
-export const appSettingNames = Object.keys(appSettingsSchema.shape).filter(
-  (name) => !platformSettingNames.includes(name),
-);
+/**
+ * Every environment variable `parseAppConfig` reads, the platform's included. The deployment
+ * template must set each one the platform does not set itself (test/unit/infra/appSettings.test.ts).
+ */
+export const appSettingNames: readonly string[] = Object.freeze(Object.keys(appSettingsSchema.shape));
 
 /** Blank settings count as unset, as they do in the portal. */
 function presentSettings(env: Environment): Record<string, string> {
   const present: Record<string, string> = {};
-  for (const name of Object.keys(appSettingsSchema.shape)) {
+  for (const name of appSettingNames) {
     const value = env[name]?.trim();
     if (value !== undefined && value !== "") present[name] = value;
   }
