@@ -1,5 +1,6 @@
 import type { RunningEmulator } from "../emulator/startEmulator";
 import { withArmThrottling } from "./armThrottlingModel";
+import { summarizeCalls, type CallTimeline } from "./callTimeline";
 import type { StormMeasurement } from "./functionWorkerProtocol";
 import { maximum, median } from "./sampleStatistics";
 import { startFunctionWorker, type FunctionWorkerSettings } from "./startFunctionWorker";
@@ -41,6 +42,8 @@ export interface StormRun {
   readonly newTlsConnections: number;
   /** ARM requests in flight at the emulator at once, across subscriptions. */
   readonly peakInFlight: number;
+  /** The storm's ARM calls by operation, as the emulator saw them. */
+  readonly timeline: CallTimeline;
 }
 
 export interface StormResult {
@@ -63,6 +66,8 @@ export interface StormContext {
 }
 
 export const stormLatencyMs = 40;
+/** Sequential requests that warm a fresh instance (token, clients, sockets, JIT) before its storm. */
+const warmUpRequests = 3;
 
 export function stormBodies(users: readonly string[], mode: StormMode): string[] {
   if (mode === "storm") return users.map((userPrincipalName) => JSON.stringify({ userPrincipalName }));
@@ -74,8 +79,8 @@ export function stormBodies(users: readonly string[], mode: StormMode): string[]
 }
 
 /**
- * Issue 8's storm: for each N, a fresh instance is warmed up by one request (a user without
- * sessions: token, clients, connections), the emulator is reset to the full tenant with ARM's
+ * Issue 8's storm: for each N, a fresh instance is warmed up by a few requests (a user without
+ * sessions: token, clients, connections, JIT), the emulator is reset to the full tenant with ARM's
  * buckets full, and then N single-user requests — or the same users as batch requests — are fired
  * at once. Every answer and the emulator's state are checked.
  */
@@ -100,9 +105,11 @@ export async function measureStorm(sizes: readonly number[], context: StormConte
       emulator.load(withArmThrottling(tenant.scenario));
       const worker = await startFunctionWorker(settings);
       try {
-        const warmUp = await worker.signOut(tenant.warmUpUser);
-        if (warmUp.httpStatus !== 200 || warmUp.counts?.signedOut !== 0) {
-          problems.push(`${label}: the warm-up request answered ${warmUp.httpStatus} (${warmUp.reportStatus})`);
+        for (let i = 0; i < warmUpRequests; i++) {
+          const warmUp = await worker.signOut(tenant.warmUpUser);
+          if (warmUp.httpStatus !== 200 || warmUp.counts?.signedOut !== 0) {
+            problems.push(`${label}: warm-up request ${i + 1} answered ${warmUp.httpStatus} (${warmUp.reportStatus})`);
+          }
         }
         emulator.reset();
         const named = tenant.stormUsers.slice(0, users);
@@ -201,6 +208,7 @@ function summarizeStorm(
     peakRssBytes: measurement.memory.maxRssBytes,
     newTlsConnections: measurement.newTlsConnections,
     peakInFlight: emulator.peakConcurrency().overall,
+    timeline: summarizeCalls(calls),
   };
 }
 
