@@ -1,4 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { untilAborted } from "../base/clock";
 
 /**
  * The identity library does not stop waiting on a managed-identity endpoint that never answers,
@@ -13,24 +14,9 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 export function abandonableCredential(credential: TokenCredential): TokenCredential {
   return {
     getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      const signal = options?.abortSignal;
       const pending = credential.getToken(scopes, options);
-      if (signal === undefined) return pending;
-      if (signal.aborted) return Promise.reject(abandoned());
-      return new Promise<AccessToken | null>((resolve, reject) => {
-        const onAbort = (): void => reject(abandoned());
-        signal.addEventListener("abort", onAbort, { once: true });
-        pending.then(
-          (token) => {
-            signal.removeEventListener("abort", onAbort);
-            resolve(token);
-          },
-          (error: unknown) => {
-            signal.removeEventListener("abort", onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-      });
+      const signal = options?.abortSignal;
+      return signal === undefined ? pending : untilAborted(pending, signal, abandoned);
     },
   };
 }

@@ -48,3 +48,26 @@ export function deadlineSignal(clock: Clock, ms: number): { readonly signal: Abo
   );
   return { signal: deadline.signal, dispose: () => timer.abort() };
 }
+
+/** Stops waiting (not the work: others may share it) when this caller's signal aborts. */
+export function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignalLike,
+  reason: () => Error = () => abortError(),
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

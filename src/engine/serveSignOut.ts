@@ -4,7 +4,7 @@ import type { ListedHostPool } from "../azure/listingPage";
 import { userPrincipalNameFilter } from "../azure/odataFilter";
 import { toUpstreamError } from "../azure/upstreamError";
 import { actOnHostPool, type ActDependencies } from "./actOnHostPool";
-import { untilAborted } from "./abortSignals";
+import { untilAborted } from "../base/clock";
 import { buildReport } from "./buildReport";
 import { parseHostPoolSelector, selectsHostPool, type HostPoolSelector } from "./hostPoolSelector";
 import { chooseListingStrategy } from "./listingStrategy";
