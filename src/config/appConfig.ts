@@ -24,7 +24,30 @@ export interface AppConfig {
   readonly authEnabled: boolean;
   /** App role a caller's principal must carry; undefined means any caller with a function key. */
   readonly requiredCallerRole: string | undefined;
+  /** How long an asynchronous operation's record (and its status URL) lives. */
+  readonly operationRetentionMs: number;
+  /** The longest grace period an asynchronous request may ask for. */
+  readonly asyncMaxGracePeriodSeconds: number;
+  /** Time budget of an asynchronous job, from acceptance to its last action. */
+  readonly jobDeadlineMs: number;
+  /**
+   * Where asynchronous work is queued and recorded. A fault here is kept, not raised: synchronous
+   * calls work without Storage, and an asynchronous request is answered with this error.
+   */
+  readonly storage: Result<StorageConfig, ConfigurationError>;
 }
+
+/** `AzureWebJobsStorage`, in either of the forms the Functions host reads. */
+export type StorageConfig =
+  | { readonly kind: "connectionString"; readonly connectionString: string }
+  | {
+      readonly kind: "identity";
+      readonly queueServiceUri: string;
+      readonly tableServiceUri: string;
+      readonly credential: CredentialKind;
+      /** User-assigned identity for Storage; undefined means the system-assigned one. */
+      readonly clientId: string | undefined;
+    };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -36,6 +59,10 @@ export const configDefaults = Object.freeze({
   // Well under the 120 s synchronous limit of Logic Apps and Power Automate HTTP actions.
   deadlineSeconds: 90,
   serverSideFilter: false,
+  operationRetentionDays: 7,
+  asyncMaxGracePeriodSeconds: 3600,
+  // Two hours: the longest grace period plus room for a large offboarding and the queue's retries.
+  jobDeadlineSeconds: 7200,
 });
 
 const guid = z.string().regex(guidPattern, "must be a GUID");
@@ -51,6 +78,10 @@ const integerSetting = (min: number, max: number) =>
     .int({ error: "must be a whole number" })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
+
+const storageServiceUri = z
+  .url({ protocol: /^https?$/, error: "must be an absolute URL of a storage service" })
+  .transform((value) => value.replace(/\/+$/, ""));
 
 const booleanSetting = z
   .string()
@@ -76,6 +107,20 @@ const settingSchemas = {
     .string()
     .max(120, { error: "must be at most 120 characters" })
     .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" }),
+  AVD_OPERATION_RETENTION_DAYS: integerSetting(1, 90),
+  // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
+  AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integerSetting(0, 86_400),
+  AVD_JOB_DEADLINE_SECONDS: integerSetting(10, 7 * 86_400),
+  AzureWebJobsStorage__queueServiceUri: storageServiceUri,
+  AzureWebJobsStorage__tableServiceUri: storageServiceUri,
+  AzureWebJobsStorage__accountName: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, { error: "must be a storage account name (3–24 lower-case letters and digits)" }),
+  AzureWebJobsStorage__credential: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.literal("managedidentity", { error: "must be managedidentity" })),
+  AzureWebJobsStorage__clientId: guid,
 } as const;
 
 type SettingName = keyof typeof settingSchemas;
@@ -155,6 +200,22 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
   }
   const credential = chooseCredential(env);
   if (!credential.ok) return credential;
+  const retentionDays = readSetting(env, "AVD_OPERATION_RETENTION_DAYS");
+  if (!retentionDays.ok) return retentionDays;
+  const asyncMaxGrace = readSetting(env, "AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS");
+  if (!asyncMaxGrace.ok) return asyncMaxGrace;
+  const jobDeadlineSeconds = readSetting(env, "AVD_JOB_DEADLINE_SECONDS");
+  if (!jobDeadlineSeconds.ok) return jobDeadlineSeconds;
+  const asyncMaxGracePeriodSeconds = asyncMaxGrace.value ?? configDefaults.asyncMaxGracePeriodSeconds;
+  const jobDeadlineMs = (jobDeadlineSeconds.value ?? configDefaults.jobDeadlineSeconds) * 1000;
+  if (asyncMaxGracePeriodSeconds * 1000 >= jobDeadlineMs) {
+    return err(
+      configurationError(
+        "AVD_JOB_DEADLINE_SECONDS",
+        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${asyncMaxGracePeriodSeconds}), or no job with the longest grace period could finish`,
+      ),
+    );
+  }
 
   const cloud = azureClouds[cloudName.value ?? configDefaults.cloud];
   const tokenAudience = audience.value ?? cloud.resourceManagerAudience;
@@ -171,6 +232,58 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       serverSideFilter: serverSideFilter.value ?? configDefaults.serverSideFilter,
       authEnabled: authEnabled.value ?? false,
       requiredCallerRole: requiredCallerRole.value,
+      operationRetentionMs: (retentionDays.value ?? configDefaults.operationRetentionDays) * 86_400_000,
+      asyncMaxGracePeriodSeconds,
+      jobDeadlineMs,
+      storage: parseStorageConfig(env, credential.value),
     }),
   );
+}
+
+/**
+ * `AzureWebJobsStorage` as the Functions host reads it: identity-based service URIs (or an account
+ * name) with the managed identity in Azure, or a connection string (Azurite locally).
+ */
+function parseStorageConfig(env: Environment, credential: CredentialKind): Result<StorageConfig, ConfigurationError> {
+  const queueUri = readSetting(env, "AzureWebJobsStorage__queueServiceUri");
+  if (!queueUri.ok) return queueUri;
+  const tableUri = readSetting(env, "AzureWebJobsStorage__tableServiceUri");
+  if (!tableUri.ok) return tableUri;
+  const accountName = readSetting(env, "AzureWebJobsStorage__accountName");
+  if (!accountName.ok) return accountName;
+  const credentialSetting = readSetting(env, "AzureWebJobsStorage__credential");
+  if (!credentialSetting.ok) return credentialSetting;
+  const clientId = readSetting(env, "AzureWebJobsStorage__clientId");
+  if (!clientId.ok) return clientId;
+  const account = accountName.value;
+  const queueServiceUri = queueUri.value ?? (account && `https://${account}.queue.core.windows.net`);
+  const tableServiceUri = tableUri.value ?? (account && `https://${account}.table.core.windows.net`);
+  if (queueServiceUri !== undefined || tableServiceUri !== undefined) {
+    if (queueServiceUri === undefined) {
+      return err(configurationError("AzureWebJobsStorage__queueServiceUri", "is missing while __tableServiceUri is set"));
+    }
+    if (tableServiceUri === undefined) {
+      return err(configurationError("AzureWebJobsStorage__tableServiceUri", "is missing while __queueServiceUri is set"));
+    }
+    return ok({
+      kind: "identity",
+      queueServiceUri,
+      tableServiceUri,
+      credential: credentialSetting.value === undefined ? credential : "managedIdentity",
+      clientId: clientId.value,
+    });
+  }
+  const connectionString = env.AzureWebJobsStorage?.trim();
+  if (connectionString === undefined || connectionString === "") {
+    return err(
+      configurationError(
+        "AzureWebJobsStorage",
+        "is not set (nor AzureWebJobsStorage__queueServiceUri and __tableServiceUri): asynchronous requests need Storage",
+      ),
+    );
+  }
+  if (!/(^|;)\s*(AccountName|UseDevelopmentStorage|QueueEndpoint)\s*=/i.test(connectionString)) {
+    return err(configurationError("AzureWebJobsStorage", "is not a storage connection string"));
+  }
+  return ok({ kind: "connectionString", connectionString });
 }
