@@ -56,7 +56,8 @@ export async function startAsyncHarness(
   scenario: Scenario,
   extraSettings: Record<string, string> = {},
 ): Promise<AsyncHarness> {
-  const [emulator, azurite] = await Promise.all([startEmulator({ scenario }), startAzurite()]);
+  const emulator = await startEmulator({ scenario });
+  const azurite = await startAzurite();
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
   const settings: Record<string, string> = {
