@@ -1,11 +1,12 @@
 import path from "node:path";
 import tls from "node:tls";
-import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { loadRegisteredHttpFunctions } from "../local/loadRegisteredHttpFunctions";
+import { loadFunctionApp } from "../local/loadFunctionApp";
+import { invokeRegisteredFunction } from "../local/invokeRegisteredFunction";
 import type { SignOutMeasurement, WorkerMessage, WorkerRequest } from "./functionWorkerProtocol";
 
 /**
- * A stand-in for one Functions instance: loads the built app exactly as the host does (settings
+ * A stand-in for one Functions instance: loads the built app exactly as the host does (through the
+ * `@azure/functions-core` stand-in on NODE_PATH, set by startFunctionWorker; settings
  * from this process's environment, the emulator's CA through NODE_EXTRA_CA_CERTS), then serves
  * sign-out requests sent over IPC through the registered handler, timing each one.
  */
@@ -23,37 +24,42 @@ function send(message: WorkerMessage): void {
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const loadStartedMs = performance.now();
-const registered = loadRegisteredHttpFunctions(projectRoot);
-const loadMs = performance.now() - loadStartedMs;
-const userSignout = registered.find((fn) => fn.name === "userSignout");
-if (userSignout === undefined) {
-  send({ type: "fault", message: "the built app registers no userSignout function" });
-  process.exit(1);
-}
+const loaded = loadFunctionApp(projectRoot);
 
 let invocation = 0;
 
 async function signOut(request: WorkerRequest): Promise<SignOutMeasurement> {
   invocation++;
-  const httpRequest = new HttpRequest({
-    method: "POST",
-    url: "http://localhost:7071/api/avd/user-signout",
-    headers: { "content-type": "application/json" },
-    body: { string: JSON.stringify({ userPrincipalName: request.userPrincipalName }) },
-  });
-  const context = new InvocationContext({
-    invocationId: `bench-${process.pid}-${invocation}`,
-    functionName: "userSignout",
-    logHandler: () => undefined,
-  });
+  const app = await loaded;
+  const userSignout = app.functions.find((fn) => fn.metadata.name === "userSignout");
+  if (userSignout === undefined) throw new Error("the built app registers no userSignout function");
   const connectionsBefore = tlsConnections;
   const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
-  // The handler returns an HttpResponseInit (jsonBody), never an HttpResponse.
-  const response = (await userSignout!.handler(httpRequest, context)) as HttpResponseInit;
+  // Through the library's invocation model, as the worker runs it: the response comes back as RPC HTTP data.
+  const result = await invokeRegisteredFunction(
+    app.programmingModel,
+    userSignout,
+    {
+      invocationId: `bench-${process.pid}-${invocation}`,
+      triggerData: {
+        http: {
+          method: "POST",
+          url: "http://localhost:7071/api/avd/user-signout",
+          headers: { "content-type": "application/json" },
+          body: { string: JSON.stringify({ userPrincipalName: request.userPrincipalName }) },
+        },
+      },
+    },
+    () => undefined,
+  );
   const wallMs = performance.now() - startedMs;
   const cpu = process.cpuUsage(cpuBefore);
-  const body = response.jsonBody as
+  const http = result.returnValue?.http;
+  const bodyBytes = http?.body?.bytes;
+  const body = (
+    bodyBytes && bodyBytes.byteLength > 0 ? JSON.parse(Buffer.from(bodyBytes).toString("utf8")) : undefined
+  ) as
     | {
         status?: string;
         counts?: Record<string, number>;
@@ -64,7 +70,7 @@ async function signOut(request: WorkerRequest): Promise<SignOutMeasurement> {
     type: "signOutDone",
     requestId: request.requestId,
     wallMs,
-    httpStatus: response.status ?? 200,
+    httpStatus: Number(http?.statusCode ?? "200"),
     reportStatus: body?.status,
     counts: body?.counts,
     errors: (body?.errors ?? []).map(({ code, statusCode, scope }) => ({ code, statusCode, scope })),
@@ -78,4 +84,15 @@ process.on("message", (message: WorkerRequest) => {
   signOut(message).then(send, (error: unknown) => send({ type: "fault", message: String(error) }));
 });
 process.on("disconnect", () => process.exit(0));
-send({ type: "ready", loadMs, functions: registered.map((fn) => fn.name) });
+loaded.then(
+  (app) =>
+    send({
+      type: "ready",
+      loadMs: performance.now() - loadStartedMs,
+      functions: app.functions.map((fn) => fn.metadata.name),
+    }),
+  (error: unknown) => {
+    send({ type: "fault", message: String(error) });
+    process.exit(1);
+  },
+);

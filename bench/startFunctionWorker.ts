@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { withFunctionsCoreOnNodePath } from "../local/functionsCoreStandIn/functionsCoreNodePath";
 import type { SignOutMeasurement, WorkerMessage, WorkerReady } from "./functionWorkerProtocol";
 
 export interface FunctionWorker {
@@ -18,7 +19,11 @@ export interface FunctionWorkerSettings {
 /** Starts a fresh process that loads the built app: its first request is a cold one. */
 export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<FunctionWorker> {
   const child: ChildProcess = fork(path.join(__dirname, "functionWorker.js"), [], {
-    env: { PATH: process.env.PATH ?? "", ...settings.environment, NODE_EXTRA_CA_CERTS: settings.extraCaCertsFile },
+    env: withFunctionsCoreOnNodePath({
+      PATH: process.env.PATH ?? "",
+      ...settings.environment,
+      NODE_EXTRA_CA_CERTS: settings.extraCaCertsFile,
+    }),
     // BENCH_WORKER_NODE_OPTIONS (e.g. `--cpu-prof`) is for digging into where a worker's time goes.
     execArgv: (process.env.BENCH_WORKER_NODE_OPTIONS ?? "").split(" ").filter((arg) => arg !== ""),
     stdio: ["ignore", "ignore", "inherit", "ipc"],

@@ -1,26 +1,86 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { loadRegisteredHttpFunctions } from "./loadRegisteredHttpFunctions";
-import { serveHttpFunctions } from "./serveHttpFunctions";
+import { setLogSink } from "./functionsCoreStandIn/coreApi";
+import { readHostQueueSettings } from "./hostQueueSettings";
+import { loadFunctionApp } from "./loadFunctionApp";
+import { queueTriggers, serveQueueTriggers } from "./serveQueueTriggers";
+import { httpRoutes, serveHttpFunctions } from "./serveHttpFunctions";
+
+/** The host's lease on a message being processed (10 minutes); only tests shorten it. */
+const defaultLeaseSeconds = 600;
+
+function send(message: object): void {
+  process.send?.(message);
+}
 
 /**
- * A stand-in for `func start` (Core Tools cannot be installed here): loads the built app from
- * package.json `main` and serves it. Settings come from the environment, as in Azure.
+ * A stand-in for `func start` (Core Tools cannot be installed here), run as its own process with
+ * the `@azure/functions-core` stand-in on NODE_PATH (see functionsCoreStandIn/): loads the app
+ * from package.json `main` in FUNCTIONS_APP_ROOT (default: this project), serves its HTTP
+ * functions and listens on its queue triggers. Settings come from the environment, as in Azure.
+ * `--describe` prints the registered metadata and exits.
  */
 async function main(): Promise<void> {
-  const projectRoot = path.resolve(__dirname, "..", "..");
+  const appRoot = process.env.FUNCTIONS_APP_ROOT ?? path.resolve(__dirname, "..", "..");
+  setLogSink((level, category, message) => console.log(`[${level}] (${category}) ${message}`));
+  const app = await loadFunctionApp(appRoot);
+  if (process.argv.includes("--describe")) {
+    const metadata = app.functions.map((fn) => fn.metadata);
+    if (process.send) process.send({ functions: metadata }, () => process.disconnect());
+    else console.log(JSON.stringify(metadata, null, 2));
+    return;
+  }
+
   const port = Number(process.env.FUNCTIONS_HTTP_PORT ?? "7071");
   const functionKey = process.env.FUNCTIONS_KEY;
   if (!functionKey) throw new Error("FUNCTIONS_KEY must be set");
-  const registered = loadRegisteredHttpFunctions(projectRoot);
-  const server = await serveHttpFunctions(registered, { port, functionKey, log: (line) => console.log(line) });
+  const log = (line: string) => console.log(line);
+  const routes = httpRoutes(app.functions);
+  const server = await serveHttpFunctions(app.programmingModel, routes, { port, functionKey, log });
   const actualPort = (server.address() as AddressInfo).port;
-  for (const fn of registered) {
-    console.log(
-      `functions host: ${fn.name} [${fn.methods.join(",")}] http://localhost:${actualPort}/api/${fn.route} (auth: ${fn.authLevel})`,
+  for (const route of routes) {
+    log(
+      `functions host: ${route.function.metadata.name} [${route.methods.join(",")}] http://localhost:${actualPort}/api/${route.route} (auth: ${route.authLevel})`,
     );
   }
-  process.send?.({ ready: true, port: actualPort });
+
+  const triggers = queueTriggers(app.functions);
+  const leaseSeconds = Number(process.env.LOCAL_HOST_QUEUE_LEASE_SECONDS ?? defaultLeaseSeconds);
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 1)
+    throw new Error("LOCAL_HOST_QUEUE_LEASE_SECONDS must be a whole number of seconds");
+  const listeners =
+    triggers.length === 0
+      ? []
+      : serveQueueTriggers(app.programmingModel, triggers, {
+          settings: readHostQueueSettings(appRoot, process.env),
+          leaseSeconds,
+          env: process.env,
+          log: (invocationId, level, _category, message) => log(`[${level}] ${invocationId} ${message}`),
+          onEvent: (event) => {
+            if (event.kind !== "idle" && event.kind !== "atCapacity" && event.kind !== "leaseRenewed")
+              log(`queue ${event.queue}: ${JSON.stringify(event)}`);
+            send({ queueEvent: event });
+          },
+        });
+  for (const trigger of triggers) {
+    log(
+      `functions host: ${trigger.function.metadata.name} queue ${trigger.queueName} (connection: ${trigger.connection})`,
+    );
+  }
+
+  let stopping = false;
+  // First signal: stop polling and let running functions finish, as the host drains; a second one ends at once.
+  const shutdown = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.close();
+    void Promise.all(listeners.map((listener) => listener.stop())).then(() => process.exit(0));
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+  // Started by npm start or a test: go when the parent goes.
+  process.once("disconnect", shutdown);
+  send({ ready: true, port: actualPort });
 }
 
 main().catch((error: unknown) => {

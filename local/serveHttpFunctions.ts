@@ -1,12 +1,38 @@
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import type { RegisteredHttpFunction } from "./loadRegisteredHttpFunctions";
+import type { RegisteredFunction } from "./functionsCoreStandIn/coreApi";
+import type { ProgrammingModel, RpcHttpData, RpcTypedData } from "./functionsCoreStandIn/coreTypes";
+import { invokeRegisteredFunction, triggerBindingName } from "./invokeRegisteredFunction";
+import { matchRoute } from "./matchRoute";
+
+export interface HttpRoute {
+  readonly function: RegisteredFunction;
+  readonly route: string;
+  readonly methods: readonly string[];
+  readonly authLevel: string;
+}
 
 export interface ServeOptions {
   readonly port: number;
   readonly functionKey: string;
   readonly log: (line: string) => void;
+}
+
+/** The HTTP-triggered functions and what their `httpTrigger` binding says, as the host reads it. */
+export function httpRoutes(functions: readonly RegisteredFunction[]): HttpRoute[] {
+  return functions.flatMap((fn) => {
+    const trigger = fn.metadata.bindings[triggerBindingName(fn)];
+    if (trigger?.type?.toLowerCase() !== "httptrigger") return [];
+    const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]) : ["GET", "POST"];
+    return [
+      {
+        function: fn,
+        route: typeof trigger.route === "string" ? trigger.route : fn.metadata.name,
+        methods: methods.map((method) => method.toUpperCase()),
+        authLevel: typeof trigger.authLevel === "string" ? trigger.authLevel.toLowerCase() : "anonymous",
+      },
+    ];
+  });
 }
 
 function keyMatches(presented: string | null, expected: string): boolean {
@@ -22,46 +48,53 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function writeResponse(response: ServerResponse, init: HttpResponseInit): void {
-  const headers = new Headers(init.headers);
-  let body: string | Buffer = "";
-  if (init.jsonBody !== undefined) {
-    body = JSON.stringify(init.jsonBody);
-    if (!headers.has("content-type")) headers.set("content-type", "application/json");
-  } else if (typeof init.body === "string") {
-    body = init.body;
-  } else if (init.body instanceof Uint8Array) {
-    body = Buffer.from(init.body);
-  } else if (init.body !== undefined && init.body !== null) {
-    throw new Error("this local host serves string, byte and JSON bodies only");
+function bodyBytes(body: RpcTypedData | null | undefined): Buffer {
+  if (body?.bytes) return Buffer.from(body.bytes);
+  if (typeof body?.string === "string") return Buffer.from(body.string);
+  return Buffer.alloc(0);
+}
+
+function writeResponse(response: ServerResponse, http: RpcHttpData | null | undefined): void {
+  // A function that returns nothing answers 204, as the host does.
+  if (http === null || http === undefined) {
+    response.writeHead(204).end();
+    return;
   }
-  response.writeHead(init.status ?? 200, Object.fromEntries(headers));
-  response.end(body);
+  response.writeHead(Number(http.statusCode ?? "200"), http.headers ?? {});
+  response.end(bodyBytes(http.body));
 }
 
 /**
- * Serves registered HTTP functions under /api/<route> with the host's function-key check
- * (`x-functions-key` header or `code` query parameter), so a local run behaves like the real host
- * for the paths, methods and keys a caller uses.
+ * Serves HTTP-triggered functions under /api/<route> with the host's function-key check
+ * (`x-functions-key` header or `code` query parameter) for `function` and `admin` auth levels; the
+ * request goes through the library's invocation model, so handlers get a real `HttpRequest`.
  */
 export function serveHttpFunctions(
-  registered: readonly RegisteredHttpFunction[],
+  programmingModel: ProgrammingModel,
+  routes: readonly HttpRoute[],
   options: ServeOptions,
 ): Promise<Server> {
   const server = createServer((request, response) => {
     void (async () => {
       const url = new URL(request.url ?? "/", `http://localhost:${options.port}`);
-      const target = registered.find((fn) => `/api/${fn.route}`.toLowerCase() === url.pathname.toLowerCase());
-      if (target === undefined) {
+      const apiPath = url.pathname.startsWith("/api/") ? url.pathname.slice("/api/".length) : undefined;
+      const matched = routes.flatMap((route) => {
+        const params = apiPath === undefined ? undefined : matchRoute(route.route, apiPath);
+        return params === undefined ? [] : [{ route, params }];
+      });
+      if (matched.length === 0) {
         response.writeHead(404).end();
         return;
       }
-      if (!target.methods.includes(request.method ?? "")) {
-        response.writeHead(405, { allow: target.methods.join(", ") }).end();
+      const target = matched.find(({ route }) => route.methods.includes(request.method ?? ""));
+      if (target === undefined) {
+        response.writeHead(405, { allow: [...new Set(matched.flatMap(({ route }) => route.methods))].join(", ") });
+        response.end();
         return;
       }
+      const { route, params } = target;
       const presented = request.headers["x-functions-key"]?.toString() ?? url.searchParams.get("code");
-      if (target.authLevel !== "anonymous" && !keyMatches(presented, options.functionKey)) {
+      if (route.authLevel !== "anonymous" && !keyMatches(presented, options.functionKey)) {
         response.writeHead(401).end();
         return;
       }
@@ -70,24 +103,28 @@ export function serveHttpFunctions(
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
       }
-      const invocationId = randomUUID();
-      const context = new InvocationContext({
-        invocationId,
-        functionName: target.name,
-        logHandler: (level, ...args) => options.log(`[${level}] ${target.name} ${args.map(String).join(" ")}`),
-      });
-      const httpRequest = new HttpRequest({
-        method: request.method ?? "GET",
-        url: url.toString(),
-        headers,
-        ...(body.byteLength > 0 ? { body: { bytes: body } } : {}),
-      });
       const started = Date.now();
-      const result = await target.handler(httpRequest, context);
-      const init = result as HttpResponseInit;
-      writeResponse(response, init);
+      const name = route.function.metadata.name;
+      const result = await invokeRegisteredFunction(
+        programmingModel,
+        route.function,
+        {
+          triggerData: {
+            http: {
+              method: request.method ?? "GET",
+              url: url.toString(),
+              headers,
+              query: Object.fromEntries(url.searchParams),
+              params,
+              ...(body.byteLength > 0 ? { body: { bytes: body } } : {}),
+            },
+          },
+        },
+        (_id, level, _category, message) => options.log(`[${level}] ${name} ${message}`),
+      );
+      writeResponse(response, result.returnValue?.http);
       options.log(
-        `${request.method} ${url.pathname} -> ${init.status ?? 200} in ${Date.now() - started} ms (${invocationId})`,
+        `${request.method} ${url.pathname} -> ${response.statusCode} in ${Date.now() - started} ms (${result.invocationId})`,
       );
     })().catch((error: unknown) => {
       options.log(`request failed: ${String(error)}`);

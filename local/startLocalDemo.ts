@@ -1,13 +1,16 @@
-import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { QueueServiceClient } from "@azure/storage-queue";
 import { readScenarioFile } from "../emulator/readScenarioFile";
 import { startEmulator } from "../emulator/startEmulator";
+import { describeFunctionApp, forkFunctionsHost } from "./forkFunctionsHost";
+import { readHostJsonQueues } from "./hostQueueSettings";
 import { serveEmulatorState } from "./serveEmulatorState";
+import { startAzurite } from "./startAzurite";
 
 function curlExamples(functionsUrl: string, key: string, stateUrl: string): string {
   const endpoint = `${functionsUrl}/api/avd/user-signout`;
@@ -31,10 +34,27 @@ function curlExamples(functionsUrl: string, key: string, stateUrl: string): stri
   ].join("\n");
 }
 
+/** The demo's polling ceiling when host.json sets none: a delayed job starts within 2 s of becoming visible. */
+const demoMaxPollingInterval = "00:00:02";
+
+/** The queues the app's triggers read, and their poison queues: the deployment creates them in Azure. */
+async function createTriggerQueues(connectionString: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const service = QueueServiceClient.fromConnectionString(connectionString);
+  const queueNames = (await describeFunctionApp(env)).flatMap((metadata) =>
+    Object.values(metadata.bindings)
+      .filter((binding) => binding.type?.toLowerCase() === "queuetrigger" && typeof binding.queueName === "string")
+      .flatMap((binding) => [binding.queueName as string, `${binding.queueName as string}-poison`]),
+  );
+  const unique = [...new Set(queueNames)];
+  for (const name of unique) await service.getQueueClient(name).createIfNotExists();
+  return unique;
+}
+
 /**
- * `npm start`: the demo tenant on the emulator, and the built app served as the Functions host
- * would serve it. The app runs in a child process that is wired to the emulator only through the
- * settings it reads in Azure; the emulator's CA reaches it the standard way, NODE_EXTRA_CA_CERTS.
+ * `npm start`: the demo tenant on the emulator, Azurite as the app's storage account, and the built
+ * app served as the Functions host would serve it. The app runs in a child process that is wired to
+ * the emulators only through the settings it reads in Azure; the emulator's CA reaches it the
+ * standard way, NODE_EXTRA_CA_CERTS.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -53,23 +73,33 @@ async function main(): Promise<void> {
   const caFile = path.join(mkdtempSync(path.join(tmpdir(), "avd-user-signout-")), "emulator-ca.pem");
   writeFileSync(caFile, emulator.caCertificatePem);
   const functionKey = randomBytes(24).toString("base64url");
+  const azurite = await startAzurite();
 
-  const host = fork(path.join(projectRoot, ".build", "local", "functionsHost.js"), [], {
-    env: {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: caFile,
-      FUNCTIONS_KEY: functionKey,
-      FUNCTIONS_HTTP_PORT: values.port,
-      IDENTITY_ENDPOINT: emulator.identityEndpoint,
-      IDENTITY_HEADER: emulator.identityHeader,
-      AVD_SUBSCRIPTION_IDS: scenario.subscriptions.map((subscription) => subscription.id).join(","),
-      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
-    },
-  });
+  const pollingOverride =
+    readHostJsonQueues(projectRoot).maxPollingInterval === undefined
+      ? { AzureFunctionsJobHost__extensions__queues__maxPollingInterval: demoMaxPollingInterval }
+      : {};
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: caFile,
+    FUNCTIONS_KEY: functionKey,
+    FUNCTIONS_HTTP_PORT: values.port,
+    IDENTITY_ENDPOINT: emulator.identityEndpoint,
+    IDENTITY_HEADER: emulator.identityHeader,
+    AVD_SUBSCRIPTION_IDS: scenario.subscriptions.map((subscription) => subscription.id).join(","),
+    AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+    AzureWebJobsStorage: azurite.connectionString,
+    ...pollingOverride,
+  };
+  const queues = await createTriggerQueues(azurite.connectionString, appEnv);
+  const host = forkFunctionsHost(appEnv);
+  let stopping = false;
   const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
     host.kill();
     stateServer.close();
-    void emulator.close().then(() => process.exit(code));
+    void Promise.all([emulator.close(), azurite.close()]).then(() => process.exit(code));
   };
   process.once("SIGINT", () => stop(0));
   process.once("SIGTERM", () => stop(0));
@@ -84,6 +114,13 @@ async function main(): Promise<void> {
   console.log(
     `\nEmulated Azure (${values.scenario}): ARM ${emulator.armEndpoint}, managed identity ${emulator.identityEndpoint}`,
   );
+  console.log(
+    `Azurite (AzureWebJobsStorage): queues ${azurite.queueEndpoint}, tables ${azurite.tableEndpoint}, blobs ${azurite.blobEndpoint}`,
+  );
+  console.log(`Trigger queues: ${queues.length > 0 ? queues.join(", ") : "(none registered)"}`);
+  if ("AzureFunctionsJobHost__extensions__queues__maxPollingInterval" in pollingOverride) {
+    console.log(`Queue polling: host.json sets no maxPollingInterval; ${demoMaxPollingInterval} for this demo`);
+  }
   console.log(`Function key: ${functionKey}\n`);
   console.log(curlExamples(functionsUrl, functionKey, stateUrl));
   console.log(`\n${JSON.stringify({ ready: true, functionsUrl, stateUrl, functionKey })}`);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { loadRegisteredHttpFunctions } from "../../local/loadRegisteredHttpFunctions";
+import { describeFunctionApp } from "../../local/forkFunctionsHost";
+import { triggerOf } from "../support/triggerOf";
 import { validateAgainstSwaggerSchema, type Schema } from "../unit/openapi/validateAgainstSwaggerSchema";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 import {
@@ -26,13 +26,14 @@ interface OpenApi {
 }
 
 describe("GET /api/openapi.json", () => {
-  it("is registered from package.json main as GET openapi.json with function-level auth", () => {
-    const registered = loadRegisteredHttpFunctions(path.resolve(__dirname, "..", "..", ".."));
+  it("is registered from package.json main as GET openapi.json with function-level auth", async () => {
+    const registered = await describeFunctionApp(process.env);
     const openApi = registered.find((fn) => fn.name === "openApi");
     assert.ok(openApi, "openApi is registered by the built entry point");
-    assert.equal(openApi.route, "openapi.json");
-    assert.deepEqual(openApi.methods, ["GET"]);
-    assert.equal(openApi.authLevel, "function");
+    const trigger = triggerOf(openApi);
+    assert.equal(trigger.route, "openapi.json");
+    assert.deepEqual(trigger.methods, ["GET"]);
+    assert.equal(trigger.authLevel, "function");
   });
 
   it("serves a valid OpenAPI 2.0 document naming the host it was reached at", async () => {

@@ -1,15 +1,17 @@
 import assert from "node:assert/strict";
-import path from "node:path";
 import { describe, it } from "node:test";
-import { loadRegisteredHttpFunctions } from "../../local/loadRegisteredHttpFunctions";
+import { describeFunctionApp } from "../../local/forkFunctionsHost";
+import { triggerOf } from "../support/triggerOf";
 
 describe("function registration", () => {
-  it("registers userSignout from package.json main as POST avd/user-signout with function-level auth", () => {
-    const registered = loadRegisteredHttpFunctions(path.resolve(__dirname, "..", "..", ".."));
+  it("registers userSignout from package.json main as POST avd/user-signout with function-level auth", async () => {
+    const registered = await describeFunctionApp(process.env);
     const userSignout = registered.find((fn) => fn.name === "userSignout");
     assert.ok(userSignout, "userSignout is registered by the built entry point");
-    assert.equal(userSignout.route, "avd/user-signout");
-    assert.deepEqual(userSignout.methods, ["POST"]);
-    assert.equal(userSignout.authLevel, "function");
+    const trigger = triggerOf(userSignout);
+    assert.equal(trigger.type, "httpTrigger");
+    assert.equal(trigger.route, "avd/user-signout");
+    assert.deepEqual(trigger.methods, ["POST"]);
+    assert.equal(trigger.authLevel, "function");
   });
 });
