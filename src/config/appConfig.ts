@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly asyncMaxGracePeriodSeconds: number;
   /** Time budget of an asynchronous job, from acceptance to its last action. */
   readonly jobDeadlineMs: number;
+  /** Time budget of one queue message's run, under the host's functionTimeout; then it is retried. */
+  readonly jobMessageTimeoutMs: number;
   /**
    * Where asynchronous work is queued and recorded. A fault here is kept, not raised: synchronous
    * calls work without Storage, and an asynchronous request is answered with this error.
@@ -63,6 +65,8 @@ export const configDefaults = Object.freeze({
   asyncMaxGracePeriodSeconds: 3600,
   // Two hours: the longest grace period plus room for a large offboarding and the queue's retries.
   jobDeadlineSeconds: 7200,
+  // Under host.json's functionTimeout (5 minutes), so a run is cut by us, with a report, not by the host.
+  jobMessageTimeoutSeconds: 240,
 });
 
 const guid = z.string().regex(guidPattern, "must be a GUID");
@@ -111,6 +115,8 @@ const settingSchemas = {
   // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
   AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integerSetting(0, 86_400),
   AVD_JOB_DEADLINE_SECONDS: integerSetting(10, 7 * 86_400),
+  // Flex Consumption allows functionTimeout up to 30 minutes and more; Consumption at most 10.
+  AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integerSetting(1, 3600),
   AzureWebJobsStorage__queueServiceUri: storageServiceUri,
   AzureWebJobsStorage__tableServiceUri: storageServiceUri,
   AzureWebJobsStorage__accountName: z
@@ -206,6 +212,8 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
   if (!asyncMaxGrace.ok) return asyncMaxGrace;
   const jobDeadlineSeconds = readSetting(env, "AVD_JOB_DEADLINE_SECONDS");
   if (!jobDeadlineSeconds.ok) return jobDeadlineSeconds;
+  const messageTimeoutSeconds = readSetting(env, "AVD_JOB_MESSAGE_TIMEOUT_SECONDS");
+  if (!messageTimeoutSeconds.ok) return messageTimeoutSeconds;
   const asyncMaxGracePeriodSeconds = asyncMaxGrace.value ?? configDefaults.asyncMaxGracePeriodSeconds;
   const jobDeadlineMs = (jobDeadlineSeconds.value ?? configDefaults.jobDeadlineSeconds) * 1000;
   if (asyncMaxGracePeriodSeconds * 1000 >= jobDeadlineMs) {
@@ -235,6 +243,7 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       operationRetentionMs: (retentionDays.value ?? configDefaults.operationRetentionDays) * 86_400_000,
       asyncMaxGracePeriodSeconds,
       jobDeadlineMs,
+      jobMessageTimeoutMs: (messageTimeoutSeconds.value ?? configDefaults.jobMessageTimeoutSeconds) * 1000,
       storage: parseStorageConfig(env, credential.value),
     }),
   );

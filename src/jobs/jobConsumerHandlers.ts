@@ -20,7 +20,6 @@ export interface JobConsumerHandlerDependencies {
   readonly loadRuntime: () => Result<JobRuntime, ConfigurationError>;
   readonly storageFor?: (config: AppConfig) => Result<JobStorage, ConfigurationError>;
   readonly now?: () => number;
-  readonly maxRunMs?: number;
 }
 
 export type QueueHandler = (queueEntry: unknown, context: InvocationContext) => Promise<void>;
@@ -52,7 +51,7 @@ export function createJobConsumerHandler(dependencies: JobConsumerHandlerDepende
           storage,
           signOut: runtime.signOut,
           now: dependencies.now ?? Date.now,
-          ...(dependencies.maxRunMs === undefined ? {} : { maxRunMs: dependencies.maxRunMs }),
+          maxRunMs: runtime.config.jobMessageTimeoutMs,
         },
         message.value,
       );

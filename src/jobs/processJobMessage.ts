@@ -13,10 +13,10 @@ export interface JobConsumerDependencies {
   readonly signOut: (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
   readonly now: () => number;
   /**
-   * Longest run of one message, under the host's functionTimeout (5 min in host.json): a run cut
-   * short is retried by redelivery, and the action is idempotent.
+   * Longest run of one message (AVD_JOB_MESSAGE_TIMEOUT_SECONDS), under the host's functionTimeout:
+   * a run cut short is retried by redelivery, and the action is idempotent.
    */
-  readonly maxRunMs?: number;
+  readonly maxRunMs: number;
 }
 
 /** What handling one delivery did; for logs and tests. */
@@ -28,8 +28,6 @@ export type JobStepOutcome =
   | "operationGone"
   | "operationFinished"
   | "actRequeued";
-
-const defaultMaxRunMs = 240_000;
 
 function sessionKey(session: Pick<SessionResult, "subscriptionId" | "hostPool" | "sessionHost" | "sessionId">): string {
   return [session.subscriptionId, session.hostPool, session.sessionHost, session.sessionId]
@@ -117,7 +115,7 @@ export async function processJobMessage(dependencies: JobConsumerDependencies, m
     return "deadlineExceeded";
   }
   const jobLeftMs = summary.value.deadlineAt - now;
-  const runMs = Math.min(jobLeftMs, dependencies.maxRunMs ?? defaultMaxRunMs);
+  const runMs = Math.min(jobLeftMs, dependencies.maxRunMs);
   const abortSignal = AbortSignal.timeout(runMs);
   // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
   setMaxListeners(0, abortSignal);

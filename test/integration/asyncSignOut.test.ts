@@ -34,7 +34,7 @@ after(async () => {
 });
 
 /** The built app on the local functions host, wired to the emulators only through its settings. */
-async function startAppHost(): Promise<LocalHostProcess> {
+async function startAppHost(extraSettings: Record<string, string> = {}): Promise<LocalHostProcess> {
   const host = await startLocalHost({
     FUNCTIONS_APP_ROOT: projectRoot,
     NODE_EXTRA_CA_CERTS: caFile,
@@ -48,6 +48,7 @@ async function startAppHost(): Promise<LocalHostProcess> {
     // A crashed host's message returns after 2 s instead of 10 minutes; idle queues are polled every 0.5 s.
     LOCAL_HOST_QUEUE_LEASE_SECONDS: "2",
     AzureFunctionsJobHost__extensions__queues__maxPollingInterval: "00:00:00.500",
+    ...extraSettings,
   });
   hosts.push(host);
   return host;
@@ -156,5 +157,23 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
     assert.equal((await service.getQueueClient(jobQueueName).getProperties()).approximateMessagesCount, 0);
     assert.equal((await service.getQueueClient(poisonQueueName).getProperties()).approximateMessagesCount, 0);
+  });
+
+  it("moves a message that fails on every delivery to the poison queue and reads its operation failed with the reason", async () => {
+    // Every listing takes 1.5 s and a message may run 1 s: each delivery is cut short and thrown back.
+    emulator.load({ ...tenantScenario(), latencyMs: 1500 });
+    const host = await startAppHost({ AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1" });
+    const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
+    const polled = await pollLocation(accepted.headers.get("location")!);
+    assert.equal(polled.final.status, 502);
+    assert.equal(polled.body.status, "failed");
+    const operation = polled.body.operation as { status: string; failures: { code: string; message: string }[] };
+    assert.equal(operation.status, "failed");
+    assert.equal(operation.failures[0]?.code, "MessageFailedRepeatedly");
+    assert.match(operation.failures[0]?.message ?? "", /failed 5 times.*did not finish within 1000 ms/);
+    const failures = host.messages.filter((m) => isQueueEvent(m, "failed", jobQueueName));
+    assert.equal(failures.length, 5, "the host tried maxDequeueCount (5) times");
+    assert.ok(host.messages.some((m) => isQueueEvent(m, "completed", poisonQueueName)), "the poison handler ran");
+    assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort(), "nothing was deleted");
   });
 });
