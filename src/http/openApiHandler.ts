@@ -21,7 +21,8 @@ export function createOpenApiHandler(dependencies: OpenApiHandlerDependencies): 
         return Promise.resolve(configurationErrorResponse(runtime.error, operationId));
       }
       const document = buildOpenApiDocument({
-        requestSchema: signOutRequestSchemaFor(runtime.value.config),
+        // The widest request the function accepts: the asynchronous limits (the description states the synchronous ones).
+        requestSchema: signOutRequestSchemaFor(runtime.value.config, true),
         host: new URL(request.url).host,
       });
       return Promise.resolve(openApiDocumentResponse(document));
