@@ -45,6 +45,8 @@ export interface AsyncHarness {
   pumpOnce(): Promise<number>;
   /** pumpOnce until both queues have nothing visible; returns the messages handled. */
   drain(): Promise<number>;
+  /** Moves the app's clock (acceptance, consumer, status) ahead; 0 puts it back. */
+  setClockOffset(ms: number): void;
   /** Makes every later consumer delivery throw (a fault that stays). */
   breakConsumer(reason: string | undefined): void;
   close(): Promise<void>;
@@ -104,10 +106,12 @@ export async function startAsyncHarness(
   const storage = storageResult.value;
   await storage.ensureCreated();
 
-  const signOutHandler: HttpHandler = createUserSignoutHandler({ loadRuntime });
-  const statusHandler: HttpHandler = createOperationStatusHandler({ loadRuntime });
-  const consumer = createJobConsumerHandler({ loadRuntime });
-  const poison = createPoisonHandler({ loadRuntime });
+  let clockOffset = 0;
+  const now = (): number => Date.now() + clockOffset;
+  const signOutHandler: HttpHandler = createUserSignoutHandler({ loadRuntime, async: { now } });
+  const statusHandler: HttpHandler = createOperationStatusHandler({ loadRuntime, now });
+  const consumer = createJobConsumerHandler({ loadRuntime, now });
+  const poison = createPoisonHandler({ loadRuntime, now });
 
   const call = async (handler: HttpHandler, request: HttpRequest, functionName: string): Promise<HttpAnswer> => {
     const logs: string[] = [];
@@ -205,6 +209,9 @@ export async function startAsyncHarness(
         total += handled;
       }
       throw new Error("the queues did not drain in 1000 polls");
+    },
+    setClockOffset(ms) {
+      clockOffset = ms;
     },
     breakConsumer(reason) {
       broken = reason;

@@ -3,6 +3,9 @@ import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { startAsyncHarness, type AsyncHarness } from "./asyncHarness";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "../integration/tenantScenario";
+import { buildOpenApiDocument } from "../../src/http/openApiDocument";
+import { signOutRequestSchema } from "../../src/http/signOutRequest";
+import { validateAgainstSwaggerSchema, type Schema } from "../unit/openapi/validateAgainstSwaggerSchema";
 
 let harness: AsyncHarness;
 
@@ -13,6 +16,7 @@ after(() => harness.close());
 
 beforeEach(async () => {
   harness.breakConsumer(undefined);
+  harness.setClockOffset(0);
   await harness.queue.clearMessages();
   await harness.poisonQueue.clearMessages();
   harness.emulator.load(tenantScenario());
@@ -201,5 +205,56 @@ describe("asynchronous sign-out on Azure Storage queues (Azurite) against the em
     assert.equal(failed.body.users[0].status, "failed");
     assert.equal(await visibleMessages(), 0);
     assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort());
+  });
+
+  it("forgets an operation after the retention period: its status URL answers 404 and the record is deleted", async () => {
+    const accepted = await harness.post({ userPrincipalName: "alice@contoso.com" }, { prefer: "respond-async" });
+    await harness.drain();
+    harness.setClockOffset(6 * 86_400_000);
+    assert.equal((await harness.get(accepted.headers.location!)).status, 200, "still there after 6 days");
+    harness.setClockOffset(7 * 86_400_000 + 1000);
+    assert.equal((await harness.get(accepted.headers.location!)).status, 404);
+    let left = 0;
+    for await (const entity of harness.table.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${accepted.body.operationId as string}'` },
+    })) {
+      left += entity.rowKey === undefined ? 0 : 1;
+    }
+    assert.equal(left, 0);
+  });
+
+  it("reads 504 past the job deadline, and a message that arrives after it touches nothing", async () => {
+    const accepted = await harness.post({ userPrincipalName: "alice@contoso.com" }, { prefer: "respond-async" });
+    harness.setClockOffset(7200 * 1000 + 1000);
+    const late = await harness.get(accepted.headers.location!);
+    assert.equal(late.status, 504);
+    assert.equal(late.body.status, "deadlineExceeded");
+    assert.equal(late.body.users[0].status, "deadlineExceeded");
+    assert.equal(await harness.drain(), 1);
+    assert.equal(harness.emulator.calls().length, 0, "nothing reached ARM after the deadline");
+    const final = await harness.get(accepted.headers.location!);
+    assert.equal(final.status, 504);
+    assert.equal(final.body.operation.status, "deadlineExceeded");
+    assert.ok(final.body.operation.completedAt !== undefined);
+    assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort());
+  });
+
+  it("answers in the shapes the OpenAPI document describes", async () => {
+    const document = buildOpenApiDocument({ requestSchema: signOutRequestSchema });
+    const definitions = document.definitions as Record<string, Schema>;
+    const accepted = await harness.post({ userPrincipalNames: ["alice@contoso.com", "bob@contoso.com"] }, { prefer: "respond-async" });
+    assert.deepEqual(validateAgainstSwaggerSchema(accepted.body, definitions.OperationProgress!, definitions), []);
+    const running = await harness.get(accepted.headers.location!);
+    assert.deepEqual(validateAgainstSwaggerSchema(running.body, definitions.OperationProgress!, definitions), []);
+    await harness.drain();
+    const done = await harness.get(accepted.headers.location!);
+    assert.equal(done.status, 200);
+    assert.deepEqual(validateAgainstSwaggerSchema(done.body, definitions.OperationReport!, definitions), []);
+    const paths = document.paths as Record<string, Record<string, { responses: Record<string, { headers?: object }>; security?: unknown[] }>>;
+    assert.ok(paths["/avd/user-signout"]!.post!.responses["202"]!.headers !== undefined);
+    assert.deepEqual(Object.keys(paths["/avd/user-signout"]!.post!.responses["202"]!.headers!), ["Location", "Retry-After"]);
+    const status = paths["/avd/user-signout/operations/{operationId}"]!.get!;
+    assert.deepEqual(status.security, []);
+    assert.deepEqual(Object.keys(status.responses).sort(), ["200", "202", "404", "500", "502", "504"]);
   });
 });
