@@ -31,9 +31,13 @@ export function buildLeaversTenant(size: LeaversTenantSize, latencyMs = 0): Leav
       for (let h = 0; h < size.sessionHostsPerPool; h++) hosts.push({ subscription: s, pool: p, host: h });
     }
   }
-  const sessionsByHost = new Map<string, { id: string; userPrincipalName: string; sessionState: "Active" | "Disconnected" }[]>();
+  const sessionsByHost = new Map<
+    string,
+    { id: string; userPrincipalName: string; sessionState: "Active" | "Disconnected" }[]
+  >();
   const bystanders: string[] = [];
-  const hostKey = (at: { subscription: number; pool: number; host: number }): string => `${at.subscription}/${at.pool}/${at.host}`;
+  const hostKey = (at: { subscription: number; pool: number; host: number }): string =>
+    `${at.subscription}/${at.pool}/${at.host}`;
   const add = (at: (typeof hosts)[number], userPrincipalName: string, bystander: boolean): void => {
     const list = sessionsByHost.get(hostKey(at)) ?? [];
     const id = String(list.length + 1);

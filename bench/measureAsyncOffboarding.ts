@@ -66,7 +66,9 @@ export async function measureAsyncOffboarding(
     host.once("exit", (code) => reject(new Error(`the functions host exited (${String(code)})`)));
   });
   try {
-    log(`async offboarding: ${size.leavers} leavers over ${tenant.subscriptions}×${tenant.hostPools / tenant.subscriptions} @${latencyMs}ms…`);
+    log(
+      `async offboarding: ${size.leavers} leavers over ${tenant.subscriptions}×${tenant.hostPools / tenant.subscriptions} @${latencyMs}ms…`,
+    );
     emulator.clearCalls();
     const started = performance.now();
     const accepted = await fetch(`http://127.0.0.1:${port}/api/avd/user-signout`, {
@@ -96,7 +98,8 @@ export async function measureAsyncOffboarding(
     if (final === undefined) problems.push("the operation did not finish within 6000 polls");
     const report = (await final?.json()) as { counts?: { signedOut: number } } | undefined;
     if (final?.status !== 200) problems.push(`the final answer was ${final?.status ?? "none"}`);
-    if (report?.counts?.signedOut !== size.leavers) problems.push(`signed out ${report?.counts?.signedOut} of ${size.leavers}`);
+    if (report?.counts?.signedOut !== size.leavers)
+      problems.push(`signed out ${report?.counts?.signedOut} of ${size.leavers}`);
     const remaining = emulator
       .sessions()
       .map((s) => `${s.subscriptionId}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)

@@ -18,7 +18,11 @@ import {
 } from "./formatResults";
 import { measureImportCost } from "./measureImportCost";
 import { measureTenant, type GridRow, type TenantResult } from "./measureTenant";
-import { formatAsyncOffboarding, measureAsyncOffboarding, type AsyncOffboardingResult } from "./measureAsyncOffboarding";
+import {
+  formatAsyncOffboarding,
+  measureAsyncOffboarding,
+  type AsyncOffboardingResult,
+} from "./measureAsyncOffboarding";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const benchDirectory = path.join(projectRoot, "bench");
@@ -148,7 +152,8 @@ async function main(): Promise<void> {
     writeFileSync(path.join(benchDirectory, "results.json"), json);
     // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
     const report = formatReport(results, importCost, outcomes, machine);
-    const withAsync = asyncOffboarding === undefined ? report : `${report}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
+    const withAsync =
+      asyncOffboarding === undefined ? report : `${report}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
     const markdown = await format(withAsync, {
       parser: "markdown",
       printWidth: 120,

@@ -269,10 +269,14 @@ function parseStorageConfig(env: Environment, credential: CredentialKind): Resul
   const tableServiceUri = tableUri.value ?? (account && `https://${account}.table.core.windows.net`);
   if (queueServiceUri !== undefined || tableServiceUri !== undefined) {
     if (queueServiceUri === undefined) {
-      return err(configurationError("AzureWebJobsStorage__queueServiceUri", "is missing while __tableServiceUri is set"));
+      return err(
+        configurationError("AzureWebJobsStorage__queueServiceUri", "is missing while __tableServiceUri is set"),
+      );
     }
     if (tableServiceUri === undefined) {
-      return err(configurationError("AzureWebJobsStorage__tableServiceUri", "is missing while __queueServiceUri is set"));
+      return err(
+        configurationError("AzureWebJobsStorage__tableServiceUri", "is missing while __queueServiceUri is set"),
+      );
     }
     return ok({
       kind: "identity",

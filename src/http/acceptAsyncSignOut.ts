@@ -62,7 +62,8 @@ export async function acceptAsyncSignOut(
   const body: OperationProgressBody = {
     operationId: accepted.operationId,
     status: "running",
-    phase: parsed.notify !== undefined && (parsed.gracePeriodSeconds ?? 0) > 0 && !parsed.dryRun ? "notifying" : "queued",
+    phase:
+      parsed.notify !== undefined && (parsed.gracePeriodSeconds ?? 0) > 0 && !parsed.dryRun ? "notifying" : "queued",
     statusUrl,
     createdAt: new Date(accepted.createdAt).toISOString(),
     expiresAt: new Date(accepted.expiresAt).toISOString(),

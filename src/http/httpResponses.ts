@@ -10,7 +10,11 @@ const jsonHeaders = { "content-type": "application/json; charset=utf-8", "cache-
 
 export type { ErrorBody } from "./errorBody";
 
-function json(status: number, body: ErrorBody | SignOutReport | object, headers: Record<string, string> = {}): HttpResponseInit {
+function json(
+  status: number,
+  body: ErrorBody | SignOutReport | object,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
   return { status, headers: { ...jsonHeaders, ...headers }, jsonBody: body };
 }
 
@@ -108,7 +112,8 @@ export function operationNotFoundResponse(invocationId: string): HttpResponseIni
     error: {
       code: "OperationNotFound",
       operationId: invocationId,
-      message: "No such operation, or its status URL has expired. Status URLs are used exactly as they were handed out.",
+      message:
+        "No such operation, or its status URL has expired. Status URLs are used exactly as they were handed out.",
     },
   });
 }

@@ -15,10 +15,13 @@ export const operationInfoSchema = z
     status: z.enum(["running", "completed", "failed", "deadlineExceeded"]),
     createdAt: z.string(),
     completedAt: z.string().optional(),
-    expiresAt: z.string().meta({ description: "When the record and its status URL are deleted (AVD_OPERATION_RETENTION_DAYS)." }),
-    failures: z
-      .array(operationFailureSchema)
-      .meta({ description: "Why part of the job could not run at all, e.g. a message that failed 5 times (MessageFailedRepeatedly)." }),
+    expiresAt: z
+      .string()
+      .meta({ description: "When the record and its status URL are deleted (AVD_OPERATION_RETENTION_DAYS)." }),
+    failures: z.array(operationFailureSchema).meta({
+      description:
+        "Why part of the job could not run at all, e.g. a message that failed 5 times (MessageFailedRepeatedly).",
+    }),
   })
   .meta({ title: "Operation" });
 

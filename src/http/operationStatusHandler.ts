@@ -38,7 +38,9 @@ export function createOperationStatusHandler(dependencies: OperationStatusHandle
     try {
       const runtime = dependencies.loadRuntime();
       if (!runtime.ok) {
-        context.error(JSON.stringify({ event: "userSignoutOperation.configurationError", invocationId, ...runtime.error }));
+        context.error(
+          JSON.stringify({ event: "userSignoutOperation.configurationError", invocationId, ...runtime.error }),
+        );
         return configurationErrorResponse(runtime.error, invocationId);
       }
       const operationId = request.params.operationId ?? "";
@@ -46,7 +48,9 @@ export function createOperationStatusHandler(dependencies: OperationStatusHandle
       if (!operationIdPattern.test(operationId) || token === null) return operationNotFoundResponse(invocationId);
       const storage = storageFor(runtime.value.config);
       if (!storage.ok) {
-        context.error(JSON.stringify({ event: "userSignoutOperation.configurationError", invocationId, ...storage.error }));
+        context.error(
+          JSON.stringify({ event: "userSignoutOperation.configurationError", invocationId, ...storage.error }),
+        );
         return configurationErrorResponse(storage.error, invocationId);
       }
       const store = createOperationStore(storage.value.table);
@@ -88,7 +92,9 @@ export function createOperationStatusHandler(dependencies: OperationStatusHandle
       };
       return operationReportResponse(body);
     } catch (error) {
-      context.error(JSON.stringify({ event: "userSignoutOperation.internalError", invocationId, error: String(error) }));
+      context.error(
+        JSON.stringify({ event: "userSignoutOperation.internalError", invocationId, error: String(error) }),
+      );
       return internalErrorResponse(invocationId);
     }
   };

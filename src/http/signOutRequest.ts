@@ -64,19 +64,19 @@ const text = (maxLength: number, pattern: RegExp, shape: string) =>
 
 const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
   z
-  .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
-  .min(1, { error: "must name at least one user" })
-  .max(maxUsers, { error: `must name at most ${maxUsers} users${hint}` })
-  .transform((upns) => {
-    // Case-insensitively, as sessions are matched; the first spelling given is kept.
-    const byKey = new Map<string, string>();
-    for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
-    return [...byKey.values()];
-  })
-  .meta({
-    title: "User principal names",
-    description: `1 to ${maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
-  });
+    .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
+    .min(1, { error: "must name at least one user" })
+    .max(maxUsers, { error: `must name at most ${maxUsers} users${hint}` })
+    .transform((upns) => {
+      // Case-insensitively, as sessions are matched; the first spelling given is kept.
+      const byKey = new Map<string, string>();
+      for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
+      return [...byKey.values()];
+    })
+    .meta({
+      title: "User principal names",
+      description: `1 to ${maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
+    });
 
 const notifySchema = z
   .strictObject(
@@ -153,14 +153,11 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
               ` (up to ${requestLimits.maxAsyncUsers} in an asynchronous request: Prefer: respond-async)`,
             )
         ).optional(),
-        async: z
-          .boolean({ error: "must be true or false" })
-          .optional()
-          .meta({
-            title: "Asynchronous",
-            description:
-              "true: answer 202 at once with a status URL (Location) and do the work in the background, as Prefer: respond-async does.",
-          }),
+        async: z.boolean({ error: "must be true or false" }).optional().meta({
+          title: "Asynchronous",
+          description:
+            "true: answer 202 at once with a status URL (Location) and do the work in the background, as Prefer: respond-async does.",
+        }),
         dryRun: z
           .boolean({ error: "must be true or false" })
           .optional()

@@ -2,7 +2,8 @@ import type { AppConfig } from "../config/appConfig";
 import { createSignOutRequestSchema, maxGracePeriodSecondsFor } from "./signOutRequest";
 
 type RequestSchema = ReturnType<typeof createSignOutRequestSchema>;
-type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds"> & Partial<Pick<AppConfig, "asyncMaxGracePeriodSeconds">>;
+type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds"> &
+  Partial<Pick<AppConfig, "asyncMaxGracePeriodSeconds">>;
 const schemas = new WeakMap<SchemaConfig, { sync?: RequestSchema; async?: RequestSchema }>();
 
 /**

@@ -54,7 +54,13 @@ export async function acceptSignOutJob(
   };
   await store.create(
     summary,
-    chunks.map((userPrincipalNames, chunk) => ({ chunk, state: "queued", userPrincipalNames, actQueued: false, attempts: 0 })),
+    chunks.map((userPrincipalNames, chunk) => ({
+      chunk,
+      state: "queued",
+      userPrincipalNames,
+      actQueued: false,
+      attempts: 0,
+    })),
   );
   const stage = firstStage(input.spec);
   const messageTimeToLive = Math.ceil(settings.operationRetentionMs / 1000);
@@ -71,7 +77,9 @@ export async function acceptSignOutJob(
       ...current,
       status: "failed",
       completedAt: settings.now(),
-      failures: [{ code: "QueueUnavailable", message: "The job could not be queued; nothing was done. Send it again." }],
+      failures: [
+        { code: "QueueUnavailable", message: "The job could not be queued; nothing was done. Send it again." },
+      ],
     }));
     throw error;
   }

@@ -85,8 +85,7 @@ export function buildOperationReport(
   now: number,
 ): SignOutReport {
   const { spec } = summary;
-  const status =
-    summary.status === "running" ? decideOperationStatus(summary, chunks, now) : (summary.status as SignOutStatus);
+  const status = summary.status === "running" ? decideOperationStatus(summary, chunks, now) : summary.status;
   const reports = chunks.flatMap((chunk) => (chunk.report === undefined ? [] : [chunk.report]));
   const first = reports[0];
   const users: UserReport[] = chunks.flatMap((chunk) => {
@@ -149,19 +148,35 @@ export interface OperationProgress {
   /** While a grace period runs: when the last chunk's action message becomes visible. */
   readonly waitingUntil?: string;
   readonly users: number;
-  readonly chunks: { readonly total: number; readonly queued: number; readonly notified: number; readonly done: number; readonly failed: number };
+  readonly chunks: {
+    readonly total: number;
+    readonly queued: number;
+    readonly notified: number;
+    readonly done: number;
+    readonly failed: number;
+  };
   /** Sessions handled so far, over the finished chunks. */
   readonly counts: SessionCounts;
-  readonly notifications?: { readonly sent: number; readonly failed: number; readonly notShown: number; readonly wouldSend: number };
+  readonly notifications?: {
+    readonly sent: number;
+    readonly failed: number;
+    readonly notShown: number;
+    readonly wouldSend: number;
+  };
 }
 
 /** Where a running operation stands, from its chunks. */
-export function describeProgress(summary: OperationSummary, chunks: readonly ChunkRecord[], now: number): OperationProgress {
+export function describeProgress(
+  summary: OperationSummary,
+  chunks: readonly ChunkRecord[],
+  now: number,
+): OperationProgress {
   const inState = (state: ChunkRecord["state"]): number => chunks.filter((chunk) => chunk.state === state).length;
   const notifiedChunks = chunks.filter((chunk) => chunk.state === "notified");
   const waitingUntil = Math.max(0, ...notifiedChunks.map((chunk) => chunk.actAfter ?? 0));
   const queued = inState("queued");
-  const firstIsNotify = summary.spec.notify !== undefined && summary.spec.gracePeriodSeconds > 0 && !summary.spec.dryRun;
+  const firstIsNotify =
+    summary.spec.notify !== undefined && summary.spec.gracePeriodSeconds > 0 && !summary.spec.dryRun;
   const phase: OperationPhase =
     queued === chunks.length
       ? firstIsNotify
@@ -227,7 +242,12 @@ function mergeSessions(a: readonly SessionResult[], b: readonly SessionResult[])
     const key = sessionKeyOf(session);
     const known = byKey.get(key);
     if (known === undefined || outcomeRank.indexOf(session.outcome) < outcomeRank.indexOf(known.outcome)) {
-      byKey.set(key, known?.notification !== undefined && session.notification === undefined ? { ...session, notification: known.notification } : session);
+      byKey.set(
+        key,
+        known?.notification !== undefined && session.notification === undefined
+          ? { ...session, notification: known.notification }
+          : session,
+      );
     }
   }
   return [...byKey.values()];

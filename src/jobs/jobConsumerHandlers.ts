@@ -58,7 +58,14 @@ export function createJobConsumerHandler(dependencies: JobConsumerHandlerDepende
       context.info(JSON.stringify({ event: "userSignoutJob.step", operationId, chunk, stage, dequeueCount, outcome }));
     } catch (error) {
       context.warn(
-        JSON.stringify({ event: "userSignoutJob.stepFailed", operationId, chunk, stage, dequeueCount, error: String(error) }),
+        JSON.stringify({
+          event: "userSignoutJob.stepFailed",
+          operationId,
+          chunk,
+          stage,
+          dequeueCount,
+          error: String(error),
+        }),
       );
       await recordDeliveryFailure(storage, message.value, error).catch(() => undefined);
       throw error;

@@ -42,7 +42,8 @@ function packJson(name: string, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
   const bytes = gzipSync(Buffer.from(JSON.stringify(value), "utf8"));
   const parts = Math.ceil(bytes.byteLength / partBytes);
-  if (parts > maxParts) throw new Error(`${name} is too large for one table entity (${bytes.byteLength} bytes gzipped)`);
+  if (parts > maxParts)
+    throw new Error(`${name} is too large for one table entity (${bytes.byteLength} bytes gzipped)`);
   const properties: Record<string, unknown> = { [`${name}Parts`]: parts };
   for (let part = 0; part < parts; part++) {
     properties[`${name}${part}`] = new Uint8Array(bytes.subarray(part * partBytes, (part + 1) * partBytes));
@@ -88,7 +89,7 @@ function readSummaryEntity(entity: Record<string, unknown>): OperationSummary {
     chunkCount: Number(entity.chunkCount),
     userCount: Number(entity.userCount),
     spec: JSON.parse(String(entity.spec)) as JobSpec,
-    failures: JSON.parse(String(entity.failures ?? "[]")) as OperationFailure[],
+    failures: JSON.parse(typeof entity.failures === "string" ? entity.failures : "[]") as OperationFailure[],
   };
 }
 
@@ -211,9 +212,10 @@ export function createOperationStore(table: TableClient) {
       if (stored === undefined) return;
       const actions: TransactionAction[] = [
         ["delete", { partitionKey: operationId, rowKey: summaryRowKey }],
-        ...stored.chunks.map(
-          (chunk): TransactionAction => ["delete", { partitionKey: operationId, rowKey: chunkRowKey(chunk.chunk) }],
-        ),
+        ...stored.chunks.map((chunk): TransactionAction => [
+          "delete",
+          { partitionKey: operationId, rowKey: chunkRowKey(chunk.chunk) },
+        ]),
       ];
       await table.submitTransaction(actions);
     },

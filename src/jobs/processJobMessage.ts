@@ -21,13 +21,7 @@ export interface JobConsumerDependencies {
 
 /** What handling one delivery did; for logs and tests. */
 export type JobStepOutcome =
-  | "notified"
-  | "done"
-  | "deadlineExceeded"
-  | "duplicate"
-  | "operationGone"
-  | "operationFinished"
-  | "actRequeued";
+  "notified" | "done" | "deadlineExceeded" | "duplicate" | "operationGone" | "operationFinished" | "actRequeued";
 
 function sessionKey(session: Pick<SessionResult, "subscriptionId" | "hostPool" | "sessionHost" | "sessionId">): string {
   return [session.subscriptionId, session.hostPool, session.sessionHost, session.sessionId]
@@ -57,7 +51,12 @@ export function mergeNotifications(report: SignOutReport, notifyReport: SignOutR
   return {
     ...report,
     gracePeriodSeconds: notifyReport.gracePeriodSeconds,
-    notifications: { sent: count("sent"), failed: count("failed"), notShown: count("notShown"), wouldSend: count("wouldSend") },
+    notifications: {
+      sent: count("sent"),
+      failed: count("failed"),
+      notShown: count("notShown"),
+      wouldSend: count("wouldSend"),
+    },
     sessions,
     users: report.users.map((user) => ({ ...user, sessions: user.sessions.map(merge) })),
   };
@@ -92,7 +91,10 @@ class RunCutShort extends Error {
  * gone is reported `alreadyGone` by the engine. A fault is thrown, so that the host redelivers the
  * message and, after `maxDequeueCount`, moves it to the poison queue.
  */
-export async function processJobMessage(dependencies: JobConsumerDependencies, message: JobMessage): Promise<JobStepOutcome> {
+export async function processJobMessage(
+  dependencies: JobConsumerDependencies,
+  message: JobMessage,
+): Promise<JobStepOutcome> {
   const store = createOperationStore(dependencies.storage.table);
   const { operationId } = message;
   const summary = await store.readSummary(operationId);
@@ -137,7 +139,9 @@ export async function processJobMessage(dependencies: JobConsumerDependencies, m
       const current = await store.readChunk(operationId, message.chunk);
       if (current === undefined || current.value.state !== "queued") return "duplicate";
       if (!(await store.writeChunk(operationId, { ...notified, attempts: current.value.attempts }, current.etag))) {
-        throw new Error(`chunk ${message.chunk} of operation ${operationId} changed while its notifications were written`);
+        throw new Error(
+          `chunk ${message.chunk} of operation ${operationId} changed while its notifications were written`,
+        );
       }
     }
     const fresh = await store.readChunk(operationId, message.chunk);

@@ -106,7 +106,9 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     assert.equal(polled.body.status, "completed");
     assert.equal(polled.body.counts.signedOut, 4);
     assert.deepEqual(remaining(), everyoneButAlice);
-    const withKeyOnly = await fetch(location.replace(/\?token=.*$/, ""), { headers: { "x-functions-key": host.functionKey } });
+    const withKeyOnly = await fetch(location.replace(/\?token=.*$/, ""), {
+      headers: { "x-functions-key": host.functionKey },
+    });
     assert.equal(withKeyOnly.status, 404, "the function key is not the status URL's credential");
     await withKeyOnly.body?.cancel();
   });
@@ -122,7 +124,10 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     assert.equal(accepted.status, 202);
     const polled = await pollLocation(accepted.headers.get("location")!);
     assert.equal(polled.final.status, 200);
-    assert.ok(polled.answers.some((answer) => answer.body.phase === "waiting"), "the status said it was waiting");
+    assert.ok(
+      polled.answers.some((answer) => answer.body.phase === "waiting"),
+      "the status said it was waiting",
+    );
     const calls = emulator.calls();
     const lastSend = Math.max(...calls.filter((c) => c.operation === "sendMessage").map((c) => c.startedAtMs));
     const firstDelete = Math.min(...calls.filter((c) => c.operation === "deleteUserSession").map((c) => c.startedAtMs));
@@ -173,7 +178,10 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     assert.match(operation.failures[0]?.message ?? "", /failed 5 times.*did not finish within 1000 ms/);
     const failures = host.messages.filter((m) => isQueueEvent(m, "failed", jobQueueName));
     assert.equal(failures.length, 5, "the host tried maxDequeueCount (5) times");
-    assert.ok(host.messages.some((m) => isQueueEvent(m, "completed", poisonQueueName)), "the poison handler ran");
+    assert.ok(
+      host.messages.some((m) => isQueueEvent(m, "completed", poisonQueueName)),
+      "the poison handler ran",
+    );
     assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort(), "nothing was deleted");
   });
 });

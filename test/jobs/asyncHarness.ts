@@ -11,15 +11,36 @@ import { createJobConsumerHandler, createPoisonHandler, type QueueHandler } from
 import { jobStorageFor } from "../../src/jobs/jobStorageFor";
 import type { JobStorage } from "../../src/jobs/jobStorage";
 import type { SignOutJob } from "../../src/engine/signOutJob";
+import type { SessionResult, SignOutCounts } from "../../src/engine/signOutReport";
 import type { ConfigurationError } from "../../src/config/configurationError";
 import type { Result } from "../../src/base/result";
+
+/** Whichever body came back (progress, report, error), loosely typed for assertions. */
+export interface AsyncBody {
+  readonly operationId: string;
+  readonly status: string;
+  readonly phase?: string;
+  readonly statusUrl?: string;
+  readonly chunks: { readonly total: number };
+  readonly counts: SignOutCounts;
+  readonly notifications: { readonly sent: number; readonly failed: number; readonly notShown: number };
+  readonly gracePeriodSeconds?: number;
+  readonly userPrincipalName?: string;
+  readonly userPrincipalNames: readonly string[];
+  readonly users: readonly { readonly userPrincipalName: string; readonly status: string }[];
+  readonly sessions: readonly SessionResult[];
+  readonly operation: {
+    readonly status: string;
+    readonly completedAt?: string;
+    readonly failures: readonly { readonly code: string; readonly message: string }[];
+  };
+  readonly error: { readonly code: string; readonly message: string };
+}
 
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  // Tests read fields of whichever body came back.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly body: any;
+  readonly body: AsyncBody;
   readonly logs: readonly string[];
 }
 
@@ -126,7 +147,7 @@ export async function startAsyncHarness(
     return {
       status: response.status ?? 200,
       headers: Object.fromEntries(new Headers(response.headers as Record<string, string>)),
-      body: response.jsonBody,
+      body: response.jsonBody as AsyncBody,
       logs,
     };
   };

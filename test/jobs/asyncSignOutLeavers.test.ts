@@ -3,7 +3,12 @@ import { after, before, describe, it } from "node:test";
 import { buildLeaversTenant } from "../../bench/leaversTenant";
 import { startAsyncHarness, type AsyncHarness } from "./asyncHarness";
 
-const tenant = buildLeaversTenant({ subscriptions: 2, hostPoolsPerSubscription: 10, sessionHostsPerPool: 5, leavers: 1000 });
+const tenant = buildLeaversTenant({
+  subscriptions: 2,
+  hostPoolsPerSubscription: 10,
+  sessionHostsPerPool: 5,
+  leavers: 1000,
+});
 let harness: AsyncHarness;
 
 before(async () => {
@@ -19,7 +24,10 @@ describe("a mass offboarding in one asynchronous request", () => {
     assert.equal(accepted.status, 202);
     assert.equal(accepted.body.chunks.total, 5, "200 users per message");
     const peeked = await harness.queue.peekMessages({ numberOfMessages: 32 });
-    assert.ok(peeked.peekedMessageItems.every((m) => Buffer.byteLength(m.messageText) < 48 * 1024), "messages stay well under 64 KiB");
+    assert.ok(
+      peeked.peekedMessageItems.every((m) => Buffer.byteLength(m.messageText) < 48 * 1024),
+      "messages stay well under 64 KiB",
+    );
 
     const handled = await harness.drain();
     assert.equal(handled, 5);
@@ -49,7 +57,9 @@ describe("a mass offboarding in one asynchronous request", () => {
     const tooMany = Array.from({ length: 10_001 }, (_, i) => `someone-${i}@contoso.com`);
     const refused = await harness.post({ userPrincipalNames: tooMany }, { prefer: "respond-async" });
     assert.equal(refused.status, 400);
-    const big = JSON.stringify({ userPrincipalNames: Array.from({ length: 3000 }, (_, i) => `someone-${i}@contoso.com`) });
+    const big = JSON.stringify({
+      userPrincipalNames: Array.from({ length: 3000 }, (_, i) => `someone-${i}@contoso.com`),
+    });
     assert.ok(Buffer.byteLength(big) > 64 * 1024);
     assert.equal((await harness.post(big, { "content-length": String(Buffer.byteLength(big)) })).status, 413);
   });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chunkUsers, decodeJobMessage, encodeJobMessage, maxUsersPerMessage, type JobMessage } from "../../src/jobs/jobMessage";
+import {
+  chunkUsers,
+  decodeJobMessage,
+  encodeJobMessage,
+  maxUsersPerMessage,
+  type JobMessage,
+} from "../../src/jobs/jobMessage";
 import { hashStatusToken, newOperationId, newStatusToken, statusTokenMatches } from "../../src/jobs/operationToken";
 import { retryAfterSeconds, statusUrlFor } from "../../src/http/statusUrl";
 
@@ -23,14 +29,18 @@ describe("job messages", () => {
 
   it("are read as the host hands them over: a parsed object, JSON text or base64", () => {
     const encoded = encodeJobMessage(message);
-    for (const entry of [message, JSON.stringify(message), encoded]) assert.deepEqual(decodeJobMessage(entry), { ok: true, value: message });
+    for (const entry of [message, JSON.stringify(message), encoded])
+      assert.deepEqual(decodeJobMessage(entry), { ok: true, value: message });
     assert.equal(decodeJobMessage({ hello: "world" }).ok, false);
     assert.equal(decodeJobMessage("not base64 json").ok, false);
   });
 
   it("split users into chunks of at most 200", () => {
     const users = Array.from({ length: 1001 }, (_, i) => `u${i}@contoso.com`);
-    assert.deepEqual(chunkUsers(users).map((chunk) => chunk.length), [200, 200, 200, 200, 200, 1]);
+    assert.deepEqual(
+      chunkUsers(users).map((chunk) => chunk.length),
+      [200, 200, 200, 200, 200, 1],
+    );
   });
 });
 
@@ -39,7 +49,11 @@ describe("status URLs", () => {
     const token = newStatusToken();
     assert.equal(Buffer.from(token, "base64url").length, 32);
     assert.equal(Buffer.from(newOperationId(), "base64url").length, 16);
-    const url = statusUrlFor("https://app.example.net/api/avd/user-signout?code=secret", "abc_DEF-0123456789abcd", token);
+    const url = statusUrlFor(
+      "https://app.example.net/api/avd/user-signout?code=secret",
+      "abc_DEF-0123456789abcd",
+      token,
+    );
     assert.equal(url, `https://app.example.net/api/avd/user-signout/operations/abc_DEF-0123456789abcd?token=${token}`);
     assert.ok(!url.includes("secret"), "never the function key");
     const hash = hashStatusToken(token);

@@ -25,12 +25,17 @@ describe("settings for asynchronous calls", () => {
     assert.equal(config.storage.ok, false);
     assert.ok(!config.storage.ok && config.storage.error.setting === "AzureWebJobsStorage");
     const storage = jobStorageFor(config);
-    assert.ok(!storage.ok && storage.error.code === "ConfigurationError" && storage.error.setting === "AzureWebJobsStorage");
+    assert.ok(
+      !storage.ok && storage.error.code === "ConfigurationError" && storage.error.setting === "AzureWebJobsStorage",
+    );
   });
 
   it("reads a connection string locally", () => {
     const config = parsed({ ...base, AzureWebJobsStorage: "UseDevelopmentStorage=true" });
-    assert.deepEqual(config.storage, { ok: true, value: { kind: "connectionString", connectionString: "UseDevelopmentStorage=true" } });
+    assert.deepEqual(config.storage, {
+      ok: true,
+      value: { kind: "connectionString", connectionString: "UseDevelopmentStorage=true" },
+    });
     const notOne = parsed({ ...base, AzureWebJobsStorage: "hello" });
     assert.ok(!notOne.storage.ok && notOne.storage.error.setting === "AzureWebJobsStorage");
   });
@@ -70,12 +75,20 @@ describe("settings for asynchronous calls", () => {
   it("names the setting at fault, without failing synchronous calls", () => {
     const half = parsed({ ...base, AzureWebJobsStorage__queueServiceUri: "https://a.queue.core.windows.net" });
     assert.ok(!half.storage.ok && half.storage.error.setting === "AzureWebJobsStorage__tableServiceUri");
-    const credential = parsed({ ...base, AzureWebJobsStorage__accountName: "a1b2c3", AzureWebJobsStorage__credential: "password" });
+    const credential = parsed({
+      ...base,
+      AzureWebJobsStorage__accountName: "a1b2c3",
+      AzureWebJobsStorage__credential: "password",
+    });
     assert.ok(!credential.storage.ok && credential.storage.error.setting === "AzureWebJobsStorage__credential");
   });
 
   it("refuses a job deadline that the longest grace period would not fit in", () => {
-    const result = parseAppConfig({ ...base, AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600", AVD_JOB_DEADLINE_SECONDS: "600" });
+    const result = parseAppConfig({
+      ...base,
+      AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
+      AVD_JOB_DEADLINE_SECONDS: "600",
+    });
     assert.ok(!result.ok && result.error.setting === "AVD_JOB_DEADLINE_SECONDS");
     const retention = parseAppConfig({ ...base, AVD_OPERATION_RETENTION_DAYS: "0" });
     assert.ok(!retention.ok && retention.error.setting === "AVD_OPERATION_RETENTION_DAYS");

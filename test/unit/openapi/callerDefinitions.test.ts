@@ -74,11 +74,20 @@ describe("the Logic App and Power Automate definitions in docs/callers", () => {
     assert.match(schema, /"callbackUriPath"/);
     assert.match(schema, /"subject":\{"type":"object","properties":\{"userPrincipalName"/);
     const call = signOutCalls(workflow)[0]!;
-    assert.match(JSON.stringify(call.inputs.body), /triggerBody\(\)\?\['data'\]\?\['subject'\]\?\['userPrincipalName'\]/);
+    assert.match(
+      JSON.stringify(call.inputs.body),
+      /triggerBody\(\)\?\['data'\]\?\['subject'\]\?\['userPrincipalName'\]/,
+    );
     const resume = workflow.definition.actions.Report_to_the_workflow!;
     assert.equal(resume.inputs.method, "POST");
-    assert.match(resume.inputs.uri, /^https:\/\/graph\.microsoft\.com\/v1\.0@\{triggerBody\(\)\?\['data'\]\?\['callbackUriPath'\]\}$/);
-    assert.deepEqual(resume.inputs.authentication, { type: "ManagedServiceIdentity", audience: "https://graph.microsoft.com" });
+    assert.match(
+      resume.inputs.uri,
+      /^https:\/\/graph\.microsoft\.com\/v1\.0@\{triggerBody\(\)\?\['data'\]\?\['callbackUriPath'\]\}$/,
+    );
+    assert.deepEqual(resume.inputs.authentication, {
+      type: "ManagedServiceIdentity",
+      audience: "https://graph.microsoft.com",
+    });
     const resumeBody = resume.inputs.body as { data: { operationStatus: string }; type: string };
     assert.equal(resumeBody.type, "lifecycleEvent");
     assert.match(resumeBody.data.operationStatus, /'completed'\), 'Completed', 'Failed'\)/);
