@@ -1,10 +1,12 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import regexpPlugin from "eslint-plugin-regexp";
 
 export default tseslint.config(
   { ignores: ["dist/", ".build/", "node_modules/", "bench/results.json"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
+  regexpPlugin.configs["flat/recommended"],
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -21,6 +23,11 @@ export default tseslint.config(
       ],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Patterns run on request input: a pattern that backtracks super-linearly lets one body stall the instance.
+      "regexp/no-super-linear-backtracking": ["error", { report: "potential" }],
+      "regexp/no-super-linear-move": ["error", { report: "potential", ignoreSticky: false, ignorePartial: false }],
+      // Patterns shared with the OpenAPI document stay flag-free: JSON Schema patterns have no flags.
+      "regexp/use-ignore-case": "off",
     },
   },
   {

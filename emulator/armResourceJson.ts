@@ -3,15 +3,16 @@ import { stableGuid, type HostPoolRecord, type SessionHostRecord, type SessionRe
 const provider = "Microsoft.DesktopVirtualization";
 
 /**
- * Resource representations shaped like the 2024-04-03 REST examples. Ids and names follow the host
- * pool's id style: `live` writes lower-case segment names and `HP/host/n` names as the service does,
- * `spec` the camelCase segments and bare names of the examples.
+ * Resource representations shaped like the 2024-04-03 REST examples. Ids, names and types follow the
+ * host pool's id style: `live` writes lower-case segment names (in ids and in `type`, e.g.
+ * `Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions`) and `HP/host/n` names as the
+ * recorded service does, `spec` the camelCase segments and bare names of the examples.
  */
 export function hostPoolJson(pool: HostPoolRecord): object {
   return {
     id: hostPoolId(pool),
     name: pool.name,
-    type: `${provider}/hostPools`,
+    type: resourceType(pool, ["hostPools"]),
     location: pool.location,
     tags: {},
     systemData: systemData(),
@@ -41,7 +42,7 @@ export function sessionHostJson(pool: HostPoolRecord, host: SessionHostRecord): 
   return {
     id: sessionHostId(pool, host),
     name: live ? `${pool.name}/${host.name}` : host.name,
-    type: `${provider}/hostPools/sessionHosts`,
+    type: resourceType(pool, ["hostPools", "sessionHosts"]),
     systemData: systemData(),
     properties: {
       objectId: stableGuid(`host:${sessionHostId(pool, host).toLowerCase()}`),
@@ -69,7 +70,7 @@ export function userSessionJson(pool: HostPoolRecord, host: SessionHostRecord, s
   return {
     id: userSessionId(pool, host, session),
     name: live ? `${pool.name}/${host.name}/${session.id}` : session.id,
-    type: `${provider}/hostPools/sessionHosts/userSessions`,
+    type: resourceType(pool, ["hostPools", "sessionHosts", "userSessions"]),
     systemData: { createdAt: session.createTime },
     properties: {
       objectId: session.objectId,
@@ -93,6 +94,11 @@ export function sessionHostId(pool: HostPoolRecord, host: SessionHostRecord): st
 
 export function userSessionId(pool: HostPoolRecord, host: SessionHostRecord, session: SessionRecord): string {
   return `${sessionHostId(pool, host)}/${pool.idStyle === "live" ? "usersessions" : "userSessions"}/${session.id}`;
+}
+
+function resourceType(pool: HostPoolRecord, segments: readonly string[]): string {
+  const names = pool.idStyle === "live" ? segments.map((segment) => segment.toLowerCase()) : segments;
+  return [provider, ...names].join("/");
 }
 
 function systemData(): object {

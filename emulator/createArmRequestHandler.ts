@@ -1,3 +1,4 @@
+import type { RequestGates } from "./requestGates";
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
@@ -6,7 +7,7 @@ import type { EmulatorEngine, ThrottleCategory } from "./emulatorEngine";
 import type { HostPoolRecord, SessionHostRecord, SessionRecord, SubscriptionRecord } from "./emulatorWorld";
 import { matchArmRoute, type ArmRouteParams } from "./matchArmRoute";
 import { parseSessionFilter } from "./parseSessionFilter";
-import type { ArmOperation } from "./scenario";
+import type { ArmOperation, ResolvedFault } from "./scenario";
 import { lookupToken } from "./tokenRegistry";
 
 export const supportedApiVersion = "2024-04-03";
@@ -14,12 +15,26 @@ export const supportedApiVersion = "2024-04-03";
 export interface ArmHandlerOptions {
   readonly engine: EmulatorEngine;
   readonly acceptedAudiences: readonly string[];
+  readonly gates?: RequestGates;
 }
 
 interface Reply {
   readonly status: number;
+  /** Written as JSON; `null` too (ARM's "nextLink": null needs a real null inside it). */
   readonly body?: unknown;
+  /** A body that is not JSON (an HTML error page), written as given. */
+  readonly raw?: { readonly text: string; readonly contentType: string };
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What `answer` needs to know about the request beyond its route. */
+interface RequestContext {
+  readonly request: IncomingMessage;
+  readonly url: URL;
+  readonly method: string;
+  readonly body: string;
+  /** The service's ActivityId, sent as `x-ms-correlation-id` and quoted in its own 404 messages. */
+  readonly activityId: string;
 }
 
 /** The RBAC action each operation needs, quoted in 403 messages as ARM does. */
@@ -33,8 +48,6 @@ const actions: Record<ArmOperation, string> = {
   disconnectUserSession: "Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/disconnect/action",
   sendMessage: "Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/sendMessage/action",
 };
-
-const defaultPageSize = 1000;
 
 export function createArmRequestHandler(
   options: ArmHandlerOptions,
@@ -52,6 +65,7 @@ export function createArmRequestHandler(
         : { subscriptionId: match.kind === "unknownType" ? match.subscriptionId : undefined };
     const operation = match.kind === "operation" ? match.operation : "unknown";
     const leave = engine.enter(params.subscriptionId);
+    const activityId = randomUUID();
 
     const send = (reply: Reply): void => {
       const errorCode = errorCodeOf(reply.body);
@@ -71,13 +85,15 @@ export function createArmRequestHandler(
         endedAtMs: nowMs(),
       });
       leave();
-      const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
+      const text = reply.raw?.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
+      const contentType = reply.raw?.contentType ?? "application/json; charset=utf-8";
       const correlation = headerValue(request, "x-ms-correlation-request-id") ?? randomUUID();
       response.writeHead(reply.status, {
         "cache-control": "no-cache",
         "x-ms-request-id": randomUUID(),
         "x-ms-correlation-request-id": correlation,
-        ...(text === "" ? {} : { "content-type": "application/json; charset=utf-8" }),
+        "x-ms-correlation-id": activityId,
+        ...(text === "" ? {} : { "content-type": contentType }),
         "content-length": String(Buffer.byteLength(text)),
         ...reply.headers,
       });
@@ -86,9 +102,10 @@ export function createArmRequestHandler(
 
     readBody(request)
       .then(async (body) => {
+        await options.gates?.pass({ operation, method, ...params });
         const latency = latencyFor(engine, params);
         if (latency > 0) await delay(latency);
-        send(answer(options, request, url, method, match, body));
+        send(answer(options, { request, url, method, body, activityId }, match));
       })
       .catch((error: unknown) => {
         // A fault in the emulator itself: answer like ARM's generic 500 so the client sees a response.
@@ -104,16 +121,10 @@ export function createArmRequestHandler(
   };
 }
 
-function answer(
-  options: ArmHandlerOptions,
-  request: IncomingMessage,
-  url: URL,
-  method: string,
-  match: ReturnType<typeof matchArmRoute>,
-  body: string,
-): Reply {
+function answer(options: ArmHandlerOptions, context: RequestContext, match: ReturnType<typeof matchArmRoute>): Reply {
   const { engine } = options;
-  const authFailure = authenticate(request, options.acceptedAudiences);
+  const { request, url, method } = context;
+  const authFailure = authenticate(request, options.acceptedAudiences, engine.now());
   if (authFailure !== undefined) return authFailure;
 
   const apiVersion = queryValue(url, "api-version");
@@ -132,8 +143,23 @@ function answer(
     );
   }
 
+  if (match.kind !== "operation") {
+    // A path fault answers even where the emulator has no route: a gateway's page comes before ARM's routing.
+    const pathFault = engine.takeFault((index) => {
+      const candidate = engine.scenario.faults[index]?.match;
+      return candidate?.path !== undefined && faultMatches(candidate, method, "unknown", {}, url.pathname);
+    });
+    if (pathFault !== undefined) return faultReply(pathFault);
+  }
   if (match.kind === "none") {
     return armError(404, "NotFound", `No HTTP resource was found that matches the request URI '${url.pathname}'.`);
+  }
+  if (match.kind === "unknownProvider") {
+    return armError(
+      404,
+      "NoRegisteredProviderFound",
+      `No registered resource provider found for location 'global' and API version '${apiVersion}' for type '${match.resourceType}' in namespace '${match.namespace}'.`,
+    );
   }
   if (match.kind === "unknownType") {
     return armError(
@@ -159,7 +185,7 @@ function answer(
     );
   }
   if (subscription.forbidden) {
-    const scope = url.pathname.replace(/\/(disconnect|sendMessage)$/i, "");
+    const scope = url.pathname.replace(/\/(?:disconnect|sendMessage)$/i, "");
     const principal = principalOf(request);
     return armError(
       403,
@@ -169,11 +195,11 @@ function answer(
   }
 
   const category = throttleCategory(method);
-  const throttle = engine.takeThrottleToken(subscription.id, category, Date.now());
+  const throttle = engine.takeThrottleToken(subscription.id, category, engine.now());
   if (throttle !== undefined && !throttle.ok) {
     return armError(
       429,
-      "TooManyRequests",
+      "SubscriptionRequestsThrottled",
       `Number of '${category === "reads" ? "read" : category === "deletes" ? "delete" : "write"}' requests for subscription '${subscription.id}' exceeded. Please try again after '${throttle.retryAfterSeconds}' seconds after the last request.`,
       { "retry-after": String(throttle.retryAfterSeconds) },
     );
@@ -183,39 +209,84 @@ function answer(
 
   const fault = engine.takeFault((index) => {
     const candidate = engine.scenario.faults[index]?.match;
-    if (candidate === undefined) return false;
-    return (
-      (candidate.method === undefined || candidate.method.toUpperCase() === method) &&
-      (candidate.operation === undefined || candidate.operation === operation) &&
-      sameName(candidate.subscriptionId, routeParams.subscriptionId) &&
-      sameName(candidate.hostPool, routeParams.hostPool) &&
-      (candidate.sessionId === undefined || candidate.sessionId === routeParams.sessionId)
-    );
+    return candidate !== undefined && faultMatches(candidate, method, operation, routeParams, url.pathname);
   });
-  if (fault !== undefined) {
-    return armError(
-      fault.status,
-      fault.code ?? defaultCode(fault.status),
-      fault.message ?? `Injected fault: ${STATUS_CODES[fault.status] ?? "error"}.`,
-      fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) },
-    );
-  }
+  if (fault !== undefined) return faultReply(fault);
 
-  const reply = perform(engine, request, url, operation, routeParams, subscription, body);
+  const reply = perform(engine, context, operation, routeParams, subscription);
   return { ...reply, headers: { ...rateHeaders, ...reply.headers } };
+}
+
+function faultMatches(
+  candidate: ResolvedFault["match"],
+  method: string,
+  operation: ArmOperation | "unknown",
+  params: Partial<ArmRouteParams>,
+  pathname: string,
+): boolean {
+  return (
+    (candidate.method === undefined || candidate.method.toUpperCase() === method) &&
+    (candidate.operation === undefined || candidate.operation === operation) &&
+    sameName(candidate.subscriptionId, params.subscriptionId) &&
+    sameName(candidate.hostPool, params.hostPool) &&
+    (candidate.sessionId === undefined || candidate.sessionId === params.sessionId) &&
+    (candidate.path === undefined || samePath(candidate.path, pathname))
+  );
+}
+
+function samePath(expected: string, actual: string): boolean {
+  const normalise = (path: string): string => {
+    try {
+      return decodeURIComponent(path)
+        .replace(/(?<!\/)\/+$/, "")
+        .toLowerCase();
+    } catch {
+      return path.toLowerCase();
+    }
+  };
+  return normalise(expected) === normalise(actual);
+}
+
+function faultReply(fault: ResolvedFault): Reply {
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) };
+  switch (fault.body) {
+    case "html":
+      return { status: fault.status, raw: { text: htmlPage(fault.status), contentType: "text/html" }, headers };
+    case "emptyObject":
+      return { status: fault.status, body: {}, headers };
+    case "json":
+      return { status: fault.status, body: fault.json, headers };
+    case "nullValue":
+      return { status: fault.status, body: { value: null }, headers };
+    case "armError":
+      return armError(
+        fault.status,
+        fault.code ?? defaultCode(fault.status),
+        fault.message ?? `Injected fault: ${STATUS_CODES[fault.status] ?? "error"}.`,
+        headers,
+      );
+  }
+}
+
+/** The kind of page a front end (not ARM) answers: no JSON, no error code. */
+function htmlPage(status: number): string {
+  const title = `${status} - ${STATUS_CODES[status] ?? "Error"}`;
+  return `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>The resource you are looking for has been removed, had its name changed, or is temporarily unavailable.</p></body></html>\n`;
 }
 
 function perform(
   engine: EmulatorEngine,
-  request: IncomingMessage,
-  url: URL,
+  context: RequestContext,
   operation: ArmOperation,
   params: ArmRouteParams,
   subscription: SubscriptionRecord,
-  body: string,
 ): Reply {
+  const { request, url } = context;
   if (operation === "listHostPools") {
-    return listPage(request, url, subscription.hostPools, subscription.hostPoolPageSize, hostPoolJson);
+    // A principal without a role at subscription scope sees an empty listing, not a 403.
+    const visible = subscription.hidesHostPools ? [] : subscription.hostPools;
+    return listPage(request, url, visible, subscription.hostPoolPageSize, hostPoolJson, "omit");
   }
   const poolLookup = findHostPool(subscription, params);
   if ("error" in poolLookup) return poolLookup.error;
@@ -229,18 +300,37 @@ function perform(
       if (!filter.ok) return armError(400, "InvalidFilter", filter.message);
       if (!pool.ignoresFilter) rows = rows.filter((row) => filter.matches(row.session));
     }
-    return listPage(request, url, rows, pool.sessionPageSize, (row) => userSessionJson(pool, row.host, row.session));
+    return listPage(
+      request,
+      url,
+      rows,
+      pool.sessionPageSize,
+      (row) => userSessionJson(pool, row.host, row.session),
+      "null",
+    );
   }
   if (operation === "listSessionHosts") {
-    return listPage(request, url, pool.sessionHosts, pool.sessionPageSize, (host) => sessionHostJson(pool, host));
+    return listPage(
+      request,
+      url,
+      pool.sessionHosts,
+      pool.sessionPageSize,
+      (host) => sessionHostJson(pool, host),
+      "omit",
+    );
   }
 
   const hostLookup = findSessionHost(pool, params);
   if ("error" in hostLookup) return hostLookup.error;
   const { host } = hostLookup;
   if (operation === "listSessionHostUserSessions") {
-    return listPage(request, url, host.sessions, pool.sessionPageSize, (session) =>
-      userSessionJson(pool, host, session),
+    return listPage(
+      request,
+      url,
+      host.sessions,
+      pool.sessionPageSize,
+      (session) => userSessionJson(pool, host, session),
+      "null",
     );
   }
 
@@ -248,7 +338,7 @@ function perform(
   const session = host.sessions[index];
   if (session === undefined) {
     if (operation === "deleteUserSession" && engine.scenario.missingSessionDeleteStatus === 204) return { status: 204 };
-    return sessionNotFound(pool, host, params.sessionId ?? "");
+    return sessionNotFound(context.activityId);
   }
 
   switch (operation) {
@@ -257,7 +347,7 @@ function perform(
     case "deleteUserSession": {
       if (session.vanishesBeforeDelete !== undefined) {
         host.sessions.splice(index, 1);
-        return session.vanishesBeforeDelete === 204 ? { status: 204 } : sessionNotFound(pool, host, session.id);
+        return session.vanishesBeforeDelete === 204 ? { status: 204 } : sessionNotFound(context.activityId);
       }
       const force = queryValue(url, "force")?.toLowerCase() === "true";
       // Emulator assumption: logging off an active session needs force=true, so code that forgets it is caught.
@@ -269,19 +359,20 @@ function perform(
         );
       }
       host.sessions.splice(index, 1);
-      return { status: 200 };
+      // Recorded live: 204 with no body for a session that was there.
+      return { status: engine.scenario.deleteStatus };
     }
     case "disconnectUserSession":
       session.sessionState = "Disconnected";
       return { status: 200 };
     case "sendMessage":
-      return recordMessage(session, body);
+      return recordMessage(session, context.body, engine.now());
     default:
       return armError(500, "InternalServerError", `Operation ${String(operation)} has no handler.`);
   }
 }
 
-function recordMessage(session: SessionRecord, body: string): Reply {
+function recordMessage(session: SessionRecord, body: string, atMs: number): Reply {
   let parsed: unknown = {};
   if (body.trim() !== "") {
     try {
@@ -301,7 +392,7 @@ function recordMessage(session: SessionRecord, body: string): Reply {
   session.messages.push({
     messageTitle: typeof messageTitle === "string" ? messageTitle : "",
     messageBody: typeof messageBody === "string" ? messageBody : "",
-    atMs: Date.now(),
+    atMs,
   });
   return { status: 200 };
 }
@@ -309,17 +400,19 @@ function recordMessage(session: SessionRecord, body: string): Reply {
 /**
  * One page of a listing. Paging is by offset over the current state, so a caller that deletes while
  * it pages can see items shift, as with any live listing; `nextLink` is absolute and carries
- * api-version, `$filter`, `pageSize`, `isDescending`, `initialSkip` and an opaque `$skipToken`.
+ * api-version, `$filter`, `pageSize`, `isDescending`, `initialSkip` and an opaque `$skipToken`. The
+ * last page writes `"nextLink": null` or leaves the key out, as the listing does live.
  */
 function listPage<T>(
   request: IncomingMessage,
   url: URL,
   items: readonly T[],
-  serverPageSize: number | undefined,
+  serverPageSize: number,
   toJson: (item: T) => object,
+  lastPage: "null" | "omit",
 ): Reply {
   const pageSizeText = queryValue(url, "pageSize");
-  const pageSize = pageSizeText === undefined ? (serverPageSize ?? defaultPageSize) : Number(pageSizeText);
+  const pageSize = pageSizeText === undefined ? serverPageSize : Number(pageSizeText);
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     return armError(
       400,
@@ -347,7 +440,10 @@ function listPage<T>(
   const ordered = descending ? [...items].reverse() : items;
   const start = initialSkip + offset;
   const page = ordered.slice(start, start + pageSize);
-  const result: { value: object[]; nextLink?: string } = { value: page.map(toJson) };
+  const result: { value: object[]; nextLink?: string | null } = {
+    value: page.map(toJson),
+    ...(lastPage === "null" ? { nextLink: null } : {}),
+  };
   if (start + pageSize < ordered.length) {
     const next = new URL(`https://${request.headers.host ?? "127.0.0.1"}${url.pathname}`);
     next.searchParams.set("api-version", supportedApiVersion);
@@ -375,7 +471,11 @@ function decodeSkipToken(token: string): number | undefined {
   }
 }
 
-function authenticate(request: IncomingMessage, acceptedAudiences: readonly string[]): Reply | undefined {
+function authenticate(
+  request: IncomingMessage,
+  acceptedAudiences: readonly string[],
+  nowMs: number,
+): Reply | undefined {
   const header = request.headers.authorization;
   if (header === undefined || header === "") {
     return unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
@@ -389,7 +489,7 @@ function authenticate(request: IncomingMessage, acceptedAudiences: readonly stri
   }
   const issued = lookupToken(bearer[1] as string);
   if (issued === undefined) return unauthorized("InvalidAuthenticationToken", "The access token is invalid.");
-  if (issued.expiresOnSeconds * 1000 <= Date.now()) {
+  if (issued.expiresOnSeconds * 1000 <= nowMs) {
     return unauthorized(
       "ExpiredAuthenticationToken",
       "The access token expiry UTC time is earlier than current UTC time.",
@@ -462,11 +562,9 @@ function resourceNotFound(typedName: string, resourceGroup: string): Reply {
   );
 }
 
-function sessionNotFound(pool: HostPoolRecord, host: SessionHostRecord, sessionId: string): Reply {
-  return resourceNotFound(
-    `hostPools/${pool.name}/sessionHosts/${host.name}/userSessions/${sessionId}`,
-    pool.resourceGroup,
-  );
+/** The service's own 404 for a session, as recorded live: code "404", the ActivityId in the message. */
+function sessionNotFound(activityId: string): Reply {
+  return armError(404, "404", `ActivityId: ${activityId} Error: User session does not exist`);
 }
 
 function latencyFor(engine: EmulatorEngine, params: Partial<ArmRouteParams>): number {
@@ -502,13 +600,13 @@ function defaultCode(status: number): string {
     403: "AuthorizationFailed",
     404: "ResourceNotFound",
     409: "Conflict",
-    429: "TooManyRequests",
+    429: "SubscriptionRequestsThrottled",
     500: "InternalServerError",
     502: "BadGateway",
     503: "ServiceUnavailable",
     504: "GatewayTimeout",
   };
-  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^A-Za-z]/g, "");
+  return known[status] ?? (STATUS_CODES[status] ?? "Error").replace(/[^a-z]/gi, "");
 }
 
 function errorCodeOf(body: unknown): string | undefined {

@@ -17,10 +17,15 @@ export interface IdentityEndpointContext {
   readonly systemAssignedClientId: string;
   /** User-assigned identities attached to the "app"; undefined accepts any client_id. */
   userAssignedClientIds(): readonly string[] | undefined;
+  /** Whether a system-assigned identity is attached; without one a request must name an identity. */
+  systemAssigned(): boolean;
+  tokenLifetimeSeconds(): number;
+  /** Epoch milliseconds. */
+  now(): number;
   record(entry: Omit<TokenRequestRecord, "seq">): void;
 }
 
-const tokenLifetimeSeconds = 24 * 60 * 60;
+const identitySelectors = ["client_id", "object_id", "principal_id", "mi_res_id"] as const;
 
 /**
  * The App Service / Functions managed-identity endpoint (api-version 2019-08-01), as msal-node's
@@ -40,7 +45,7 @@ export function createIdentityRequestHandler(
       (otherId === undefined ? context.systemAssignedClientId : stableGuid(`mi:${otherId.toLowerCase()}`));
     const resource = query.get("resource") ?? undefined;
     const answer = (status: number, body: object): void => {
-      context.record({ resource, clientId, status, atMs: Date.now() });
+      context.record({ resource, clientId, status, atMs: context.now() });
       response.writeHead(status, {
         "content-type": "application/json; charset=utf-8",
         "x-correlation-id": randomUUID(),
@@ -66,6 +71,19 @@ export function createIdentityRequestHandler(
       failure(400, "The resource parameter is required.");
       return;
     }
+    const selectors = identitySelectors.filter((name) => query.get(name) !== null);
+    if (selectors.length > 1) {
+      failure(
+        400,
+        `Only one of client_id, object_id or mi_res_id may be given; the request names ${selectors.join(", ")}.`,
+      );
+      return;
+    }
+    if (selectors.length === 0 && !context.systemAssigned()) {
+      // App Service with only user-assigned identities attached cannot pick one for the caller.
+      failure(400, "Unable to load the proper Managed Identity.");
+      return;
+    }
     const attached = context.userAssignedClientIds();
     if (
       namedClientId !== undefined &&
@@ -75,7 +93,7 @@ export function createIdentityRequestHandler(
       failure(400, "Unable to load the proper Managed Identity.");
       return;
     }
-    const { token, issued } = issueToken(resource, clientId, tokenLifetimeSeconds, Date.now());
+    const { token, issued } = issueToken(resource, clientId, context.tokenLifetimeSeconds(), context.now());
     // App Service writes expires_on as a string of Unix seconds.
     answer(200, {
       access_token: token,

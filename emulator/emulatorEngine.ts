@@ -1,4 +1,4 @@
-import { createEmulatorWorld, type EmulatorWorld, type SentMessage } from "./emulatorWorld";
+import { createEmulatorWorld, stableGuid, type EmulatorWorld, type SentMessage } from "./emulatorWorld";
 import type { TokenRequestRecord } from "./createIdentityRequestHandler";
 import type { ArmOperation, ResolvedScenario, SessionState } from "./scenario";
 import { TokenBucket, type TakeResult } from "./tokenBucket";
@@ -56,7 +56,11 @@ export class EmulatorEngine {
   private nextCallSeq = 1;
   private nextTokenSeq = 1;
 
-  constructor(scenario: ResolvedScenario) {
+  /** Epoch milliseconds: decides token expiry, throttling refills and message times. */
+  readonly now: () => number;
+
+  constructor(scenario: ResolvedScenario, now: () => number = Date.now) {
+    this.now = now;
     this.loaded = scenario;
     this.current = createEmulatorWorld(scenario);
     this.faultHits = scenario.faults.map(() => 0);
@@ -83,6 +87,37 @@ export class EmulatorEngine {
     this.tokenLog.length = 0;
     this.peaks.clear();
     this.overallPeak = this.overallInFlight;
+  }
+
+  /** A user signs in: a new session on a session host (the host pool's first when not named). */
+  signIn(
+    hostPool: string,
+    userPrincipalName: string,
+    sessionState: SessionState = "Active",
+    sessionHost?: string,
+  ): string {
+    const pool = this.current.subscriptions
+      .flatMap((subscription) => subscription.hostPools)
+      .find((candidate) => candidate.name.toLowerCase() === hostPool.toLowerCase());
+    const host =
+      sessionHost === undefined
+        ? pool?.sessionHosts[0]
+        : pool?.sessionHosts.find((candidate) => candidate.name.toLowerCase() === sessionHost.toLowerCase());
+    if (pool === undefined || host === undefined) throw new Error(`no session host for ${hostPool}`);
+    const used = pool.sessionHosts.flatMap((candidate) => candidate.sessions.map((session) => Number(session.id)));
+    const id = String(Math.max(0, ...used.filter(Number.isFinite)) + 1);
+    host.sessions.push({
+      id,
+      userPrincipalName,
+      sessionState,
+      applicationType: "Desktop",
+      objectId: stableGuid(`user:${userPrincipalName.toLowerCase()}`),
+      activeDirectoryUserName: userPrincipalName,
+      createTime: new Date(this.now()).toISOString(),
+      vanishesBeforeDelete: undefined,
+      messages: [],
+    });
+    return id;
   }
 
   clearCalls(): void {

@@ -35,7 +35,8 @@ export interface HostPoolRecord {
   readonly loadBalancerType: string;
   readonly friendlyName: string | undefined;
   readonly ignoresFilter: boolean;
-  readonly sessionPageSize: number | undefined;
+  /** Resolved: the host pool's, else the scenario's. */
+  readonly sessionPageSize: number;
   readonly latencyMs: number | undefined;
   readonly idStyle: IdStyle;
   readonly sessionHosts: SessionHostRecord[];
@@ -44,7 +45,9 @@ export interface HostPoolRecord {
 export interface SubscriptionRecord {
   readonly id: string;
   readonly forbidden: boolean;
-  readonly hostPoolPageSize: number | undefined;
+  readonly hidesHostPools: boolean;
+  /** Resolved: the subscription's, else the scenario's. */
+  readonly hostPoolPageSize: number;
   readonly latencyMs: number | undefined;
   readonly hostPools: HostPoolRecord[];
 }
@@ -59,7 +62,8 @@ export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
     subscriptions: scenario.subscriptions.map((subscription) => ({
       id: subscription.id,
       forbidden: subscription.forbidden === true,
-      hostPoolPageSize: subscription.hostPoolPageSize,
+      hidesHostPools: subscription.hidesHostPools === true,
+      hostPoolPageSize: subscription.hostPoolPageSize ?? scenario.hostPoolPageSize,
       latencyMs: subscription.latencyMs,
       hostPools: subscription.hostPools.map((pool) => ({
         subscriptionId: subscription.id,
@@ -70,7 +74,7 @@ export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
         loadBalancerType: pool.loadBalancerType,
         friendlyName: pool.friendlyName,
         ignoresFilter: pool.ignoresFilter,
-        sessionPageSize: pool.sessionPageSize,
+        sessionPageSize: pool.sessionPageSize ?? scenario.sessionPageSize,
         latencyMs: pool.latencyMs,
         idStyle: pool.idStyle ?? scenario.idStyle,
         sessionHosts: pool.sessionHosts.map((host) => ({

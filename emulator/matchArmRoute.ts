@@ -12,6 +12,12 @@ export type ArmRouteMatch =
   | { readonly kind: "operation"; readonly operation: ArmOperation; readonly params: ArmRouteParams }
   | { readonly kind: "wrongMethod"; readonly allowed: readonly string[] }
   | { readonly kind: "unknownType"; readonly subscriptionId: string | undefined; readonly resourceType: string }
+  | {
+      readonly kind: "unknownProvider";
+      readonly subscriptionId: string | undefined;
+      readonly namespace: string;
+      readonly resourceType: string;
+    }
   | { readonly kind: "none" };
 
 interface RouteDefinition {
@@ -44,7 +50,7 @@ export function matchArmRoute(method: string, pathname: string): ArmRouteMatch {
   let segments: string[];
   try {
     segments = pathname
-      .replace(/^\/+|\/+$/g, "")
+      .replace(/^\/+|(?<!\/)\/+$/g, "")
       .split("/")
       .map(decodeURIComponent);
   } catch {
@@ -61,15 +67,18 @@ export function matchArmRoute(method: string, pathname: string): ArmRouteMatch {
   }
   if (allowed.length > 0) return { kind: "wrongMethod", allowed };
   const providerAt = segments.findIndex((segment) => segment.toLowerCase() === "providers");
-  if (providerAt >= 0 && segments[providerAt + 1]?.toLowerCase() === "microsoft.desktopvirtualization") {
-    const resourceType = segments
-      .slice(providerAt + 2)
-      .filter((_, index) => index % 2 === 0)
-      .join("/");
-    const subscriptionId = segments[0]?.toLowerCase() === "subscriptions" ? segments[1] : undefined;
+  const namespace = providerAt >= 0 ? segments[providerAt + 1] : undefined;
+  if (namespace === undefined || namespace === "") return { kind: "none" };
+  const resourceType = segments
+    .slice(providerAt + 2)
+    .filter((_, index) => index % 2 === 0)
+    .join("/");
+  const subscriptionId = segments[0]?.toLowerCase() === "subscriptions" ? segments[1] : undefined;
+  if (namespace.toLowerCase() === "microsoft.desktopvirtualization") {
     return { kind: "unknownType", subscriptionId, resourceType };
   }
-  return { kind: "none" };
+  // Only one resource provider is registered in the emulator's ARM: every other namespace is unknown.
+  return { kind: "unknownProvider", subscriptionId, namespace, resourceType };
 }
 
 function bind(template: readonly string[], actual: readonly string[]): ArmRouteParams | undefined {

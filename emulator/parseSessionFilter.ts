@@ -75,9 +75,9 @@ function tokenize(text: string): Token[] {
         i += 1;
       }
       tokens.push({ kind: "string", value, at: start });
-    } else if (/[A-Za-z_]/.test(char)) {
+    } else if (/[a-z_]/i.test(char)) {
       const start = i;
-      while (i < text.length && /[A-Za-z0-9_]/.test(text[i] as string)) i += 1;
+      while (i < text.length && /\w/.test(text[i] as string)) i += 1;
       tokens.push({ kind: "word", text: text.slice(start, i), at: start });
     } else {
       throw new FilterSyntaxError(`syntax error at position ${i}: unexpected character '${char}'.`);

@@ -25,12 +25,20 @@ const userSessionSchema = z.strictObject({
   objectId: z.guid().optional(),
   activeDirectoryUserName: z.string().optional(),
   createTime: z.iso.datetime().optional(),
-  /** Listed, but already gone when deleted: the delete answers this status (the service documents 204, 404 is seen live). */
+  /**
+   * Listed, but already gone when deleted: the delete answers this status (204 as the live service
+   * does today; 404 with the service's `"404"` body as older reports show).
+   */
   vanishesBeforeDelete: z.union([z.literal(204), z.literal(404)]).optional(),
 });
 
 const sessionHostSchema = z.strictObject({
-  name: z.string().regex(/^[^/?#]+\.[^/?#]+$/, "a session host name is an FQDN"),
+  /** An FQDN or a bare name in any case (`userSess-sh-0`), as the live service writes them; at most 48 characters. */
+  name: z
+    .string()
+    .min(1)
+    .max(48)
+    .regex(/^[^/?#]+$/, "a session host name is one path segment"),
   status: z.string().default("Available"),
   allowNewSession: z.boolean().default(true),
   sessions: z.array(userSessionSchema).default([]),
@@ -57,6 +65,11 @@ const subscriptionSchema = z.strictObject({
   id: z.guid(),
   /** Every call into this subscription answers 403 AuthorizationFailed (no role assignment). */
   forbidden: z.literal(true).optional(),
+  /**
+   * The host pool listing answers 200 with `value: []` although the pools exist and answer when
+   * named: how a missing role at subscription scope shows up live.
+   */
+  hidesHostPools: z.literal(true).optional(),
   hostPoolPageSize: positiveInt.optional(),
   latencyMs: nonNegativeMs.optional(),
   hostPools: z.array(hostPoolSchema).default([]),
@@ -74,23 +87,50 @@ export const armOperations = [
 ] as const;
 export type ArmOperation = (typeof armOperations)[number];
 
-const faultSchema = z.strictObject({
-  match: z
-    .strictObject({
-      method: z.string().optional(),
-      operation: z.enum(armOperations).optional(),
-      subscriptionId: z.string().optional(),
-      hostPool: z.string().optional(),
-      sessionId: z.string().optional(),
-    })
-    .default({}),
-  status: z.number().int().min(400).max(599),
-  code: z.string().optional(),
-  message: z.string().optional(),
-  retryAfterSeconds: z.number().int().min(0).optional(),
-  /** Only the first N matching calls fail; all of them when absent. */
-  count: positiveInt.optional(),
-});
+/**
+ * What a fault answers instead of the operation: `armError` (default) the `{ error: { code, message } }`
+ * body; `html` a `text/html` page (a gateway's 404 or 502); `emptyObject` a 200 `{}` and `nullValue`
+ * a 200 `{ "value": null }`, listing pages that are not pages.
+ */
+export const faultBodies = ["armError", "html", "emptyObject", "nullValue", "json"] as const;
+
+const faultSchema = z
+  .strictObject({
+    match: z
+      .strictObject({
+        method: z.string().optional(),
+        operation: z.enum(armOperations).optional(),
+        subscriptionId: z.string().optional(),
+        hostPool: z.string().optional(),
+        sessionId: z.string().optional(),
+        /** The request path, compared case-insensitively without query; also matches paths the emulator has no route for. */
+        path: z.string().startsWith("/").optional(),
+      })
+      .default({}),
+    status: z.number().int().min(200).max(599),
+    body: z.enum(faultBodies).default("armError"),
+    /** With body "json": answered as given, e.g. a listing page with crafted ids or a foreign nextLink. */
+    json: z.unknown().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+    /** Only the first N matching calls fail; all of them when absent. */
+    count: positiveInt.optional(),
+  })
+  .refine(
+    (fault) => fault.body === "html" || fault.body === "json" || (fault.body === "armError") === fault.status >= 400,
+    {
+      message: "an armError fault needs a status of 400 or more; emptyObject and nullValue answer 200",
+      path: ["status"],
+    },
+  )
+  .refine(
+    (fault) => fault.body === "html" || fault.body === "json" || fault.body === "armError" || fault.status === 200,
+    {
+      message: "emptyObject and nullValue faults answer 200",
+      path: ["status"],
+    },
+  );
 
 const bucketSchema = z.strictObject({
   capacity: positiveInt,
@@ -107,8 +147,17 @@ export const scenarioSchema = z.strictObject({
    * default is the strict answer: code that trusts the filter alone to match a UPN's case is caught.
    */
   filterCaseSensitive: z.boolean().default(true),
-  /** Status of a DELETE for a session that does not exist (never listed, or already removed). */
-  missingSessionDeleteStatus: z.union([z.literal(204), z.literal(404)]).default(404),
+  /** Status of a successful DELETE of a session: 204 with no body as recorded live, or 200 as the REST spec reads. */
+  deleteStatus: z.union([z.literal(200), z.literal(204)]).default(204),
+  /**
+   * Status of a DELETE for a session that does not exist (never listed, or already removed): 204 as
+   * recorded live, or 404 with the service's `{"error":{"code":"404","message":"ActivityId: … Error: User session does not exist"}}`.
+   */
+  missingSessionDeleteStatus: z.union([z.literal(204), z.literal(404)]).default(204),
+  /** Page size of user-session and session-host listings without `pageSize`; a host pool's `sessionPageSize` wins. */
+  sessionPageSize: positiveInt.default(200),
+  /** Page size of the host pool listing; a subscription's `hostPoolPageSize` wins. */
+  hostPoolPageSize: positiveInt.default(100),
   faults: z.array(faultSchema).default([]),
   throttling: z
     .strictObject({
@@ -121,6 +170,17 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       /** When given, a token request naming another client_id is refused as App Service does. */
       userAssignedClientIds: z.array(z.string()).optional(),
+      /**
+       * Whether the app has a system-assigned identity. `false` (only user-assigned identities
+       * attached): a token request that names none answers 400 "Unable to load the proper Managed Identity.".
+       */
+      systemAssigned: z.boolean().default(true),
+      /** Lifetime of issued tokens; below msal's 5-minute renewal offset every `getToken` fetches a new one. */
+      tokenLifetimeSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .default(24 * 60 * 60),
     })
     .optional(),
   subscriptions: z.array(subscriptionSchema),

@@ -1,3 +1,4 @@
+import { RequestGates, type GateMatch, type RequestGate } from "./requestGates";
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -8,7 +9,7 @@ import { createLocalCertificate } from "./createLocalCertificate";
 import { EmulatorEngine, type ArmCallRecord, type EmulatedSession, type PeakConcurrency } from "./emulatorEngine";
 import { stableGuid } from "./emulatorWorld";
 import { resolveScenario } from "./resolveScenario";
-import type { Scenario } from "./scenario";
+import type { Scenario, SessionState } from "./scenario";
 
 export interface StartEmulatorOptions {
   readonly scenario: Scenario;
@@ -24,6 +25,11 @@ export interface StartEmulatorOptions {
   readonly identityHeader?: string;
   /** Token audiences ARM accepts; the public cloud's four spellings by default. */
   readonly acceptedAudiences?: readonly string[];
+  /**
+   * The emulator's clock in epoch milliseconds (`Date.now` by default): token issue and expiry,
+   * throttling refills and message times follow it, so a test can let tokens expire without waiting.
+   */
+  readonly now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -48,6 +54,10 @@ export interface RunningEmulator {
   reset(): void;
   /** Clears the ARM call log and the concurrency peaks only. */
   clearCalls(): void;
+  /** Holds matching requests until the gate is released (cleared by load and reset). */
+  gate(match: GateMatch): RequestGate;
+  /** A user opens a new session in the host pool; returns its id. */
+  signIn(hostPool: string, userPrincipalName: string, sessionState?: SessionState): string;
   close(): Promise<void>;
 }
 
@@ -58,25 +68,36 @@ export const defaultAcceptedAudiences: readonly string[] = [
   "https://management.core.windows.net/",
 ];
 
+const defaultTokenLifetimeSeconds = 24 * 60 * 60;
+
 export async function startEmulator(options: StartEmulatorOptions): Promise<RunningEmulator> {
   const host = options.host ?? "127.0.0.1";
-  const engine = new EmulatorEngine(resolveScenario(options.scenario));
+  const engine = new EmulatorEngine(resolveScenario(options.scenario), options.now);
   const identityHeader = options.identityHeader ?? randomBytes(24).toString("base64url");
   const systemAssignedClientId = stableGuid("system-assigned-identity");
   const certificate = await createLocalCertificate();
+  const gates = new RequestGates();
 
   const armServer = createHttpsServer(
     { key: certificate.privateKeyPem, cert: certificate.certificatePem },
-    createArmRequestHandler({ engine, acceptedAudiences: options.acceptedAudiences ?? defaultAcceptedAudiences }),
-  );
-  const identityServer = createHttpServer(
-    createIdentityRequestHandler({
-      identityHeader,
-      systemAssignedClientId,
-      userAssignedClientIds: () => engine.scenario.managedIdentity?.userAssignedClientIds,
-      record: (entry) => engine.recordTokenRequest(entry),
+    createArmRequestHandler({
+      engine,
+      acceptedAudiences: options.acceptedAudiences ?? defaultAcceptedAudiences,
+      gates,
     }),
   );
+  const identityHandler = createIdentityRequestHandler({
+    identityHeader,
+    systemAssignedClientId,
+    userAssignedClientIds: () => engine.scenario.managedIdentity?.userAssignedClientIds,
+    systemAssigned: () => engine.scenario.managedIdentity?.systemAssigned ?? true,
+    tokenLifetimeSeconds: () => engine.scenario.managedIdentity?.tokenLifetimeSeconds ?? defaultTokenLifetimeSeconds,
+    now: () => engine.now(),
+    record: (entry) => engine.recordTokenRequest(entry),
+  });
+  const identityServer = createHttpServer((request, response) => {
+    void gates.pass("token").then(() => identityHandler(request, response));
+  });
 
   const armPort = await listen(armServer, host, options.armPort ?? 0);
   let identityPort: number;
@@ -98,9 +119,17 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     tokenRequests: () => engine.tokenRequests(),
     sessions: () => engine.sessions(),
     peakConcurrency: () => engine.peakConcurrency(),
-    load: (scenario) => engine.load(resolveScenario(scenario)),
-    reset: () => engine.reset(),
+    load: (scenario) => {
+      gates.clear();
+      engine.load(resolveScenario(scenario));
+    },
+    reset: () => {
+      gates.clear();
+      engine.reset();
+    },
     clearCalls: () => engine.clearCalls(),
+    gate: (match) => gates.add(match),
+    signIn: (hostPool, userPrincipalName, sessionState) => engine.signIn(hostPool, userPrincipalName, sessionState),
     close: async () => {
       await Promise.all([closeServer(armServer), closeServer(identityServer)]);
     },

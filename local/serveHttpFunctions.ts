@@ -55,7 +55,7 @@ function bodyBytes(body: RpcTypedData | null | undefined): Buffer {
 }
 
 function writeResponse(response: ServerResponse, http: RpcHttpData | null | undefined): void {
-  // A function that returns nothing answers 204, as the host does.
+  // A function that returns nothing: 204 here (what the real host answers is not verified).
   if (http === null || http === undefined) {
     response.writeHead(204).end();
     return;

@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { QueueServiceClient } from "@azure/storage-queue";
 import { readScenarioFile } from "../emulator/readScenarioFile";
 import { startEmulator } from "../emulator/startEmulator";
+import { createTriggerQueues } from "./createTriggerQueues";
 import { describeFunctionApp, forkFunctionsHost } from "./forkFunctionsHost";
 import { readHostJsonQueues } from "./hostQueueSettings";
 import { serveEmulatorState } from "./serveEmulatorState";
@@ -44,19 +44,6 @@ function curlExamples(functionsUrl: string, key: string, stateUrl: string): stri
 
 /** The demo's polling ceiling when host.json sets none: a delayed job starts within 2 s of becoming visible. */
 const demoMaxPollingInterval = "00:00:02";
-
-/** The queues the app's triggers read, and their poison queues: the deployment creates them in Azure. */
-async function createTriggerQueues(connectionString: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const service = QueueServiceClient.fromConnectionString(connectionString);
-  const queueNames = (await describeFunctionApp(env)).flatMap((metadata) =>
-    Object.values(metadata.bindings)
-      .filter((binding) => binding.type?.toLowerCase() === "queuetrigger" && typeof binding.queueName === "string")
-      .flatMap((binding) => [binding.queueName as string, `${binding.queueName as string}-poison`]),
-  );
-  const unique = [...new Set(queueNames)];
-  for (const name of unique) await service.getQueueClient(name).createIfNotExists();
-  return unique;
-}
 
 /**
  * `npm start`: the demo tenant on the emulator, Azurite as the app's storage account, and the built
@@ -99,7 +86,7 @@ async function main(): Promise<void> {
     AzureWebJobsStorage: azurite.connectionString,
     ...pollingOverride,
   };
-  const queues = await createTriggerQueues(azurite.connectionString, appEnv);
+  const queues = await createTriggerQueues(azurite.connectionString, await describeFunctionApp(appEnv));
   const host = forkFunctionsHost(appEnv);
   let stopping = false;
   const stop = (code: number): void => {

@@ -16,11 +16,23 @@ export interface UserSessionRef extends HostPoolRef {
 
 const provider = "microsoft.desktopvirtualization";
 
-function splitId(id: string): string[] | undefined {
-  if (!id.startsWith("/")) return undefined;
-  const segments = id.slice(1).replace(/\/+$/, "").split("/");
-  return segments.some((segment) => segment === "") ? undefined : segments;
+// A value is one plain path segment: never empty, `.` or `..` (which URL resolution would collapse
+// into a parent resource), never an escape, separator, query, fragment, space or control character.
+// eslint-disable-next-line no-control-regex -- control characters are what this keeps out
+const plainSegment = /^[^\s/\\%?#\u0000-\u001f\u007f]+$/;
+
+function isPlainSegment(segment: string): boolean {
+  return segment !== "." && segment !== ".." && plainSegment.test(segment);
 }
+
+function splitId(id: string): string[] | undefined {
+  if (!id.startsWith("/") || id.length > maxIdLength) return undefined;
+  const segments = id.slice(1).split("/");
+  return segments.every(isPlainSegment) ? segments : undefined;
+}
+
+/** ARM ids are far shorter; anything longer is not one. */
+const maxIdLength = 1024;
 
 function matchesShape(segments: string[], names: readonly string[]): boolean {
   // Names sit at even positions; a value follows each name except "providers".
@@ -52,6 +64,27 @@ export function parseUserSessionId(id: string): UserSessionRef | undefined {
   const sessionId = segments[11];
   if (hostPool === undefined || sessionHost === undefined || sessionId === undefined) return undefined;
   return { ...hostPool, sessionHost, sessionId };
+}
+
+const userSessionActions = new Set(["disconnect", "sendmessage"]);
+
+/**
+ * Whether a request path (as sent, percent-encoded) addresses exactly one user session, or one of
+ * its disconnect/sendMessage actions: the only resources the app may change.
+ */
+export function isUserSessionActionPath(pathname: string): boolean {
+  let segments: string[];
+  try {
+    segments = pathname.split("/").map(decodeURIComponent);
+  } catch {
+    return false;
+  }
+  const [first, ...rest] = segments;
+  if (first !== "" || rest.length === 0) return false;
+  const last = rest[rest.length - 1]!.toLowerCase();
+  const sessionSegments =
+    rest.length === userSessionShape.length * 2 + 1 && userSessionActions.has(last) ? rest.slice(0, -1) : rest;
+  return parseUserSessionId(`/${sessionSegments.join("/")}`) !== undefined;
 }
 
 /** ARM treats names as case-insensitive, so two refs to one host pool may differ in case. */

@@ -1,12 +1,14 @@
-import type { HostPools, UserSessions } from "@azure/arm-desktopvirtualization";
+import type { HostPoolRef, UserSessionRef } from "./armResourceId";
+import type { ListOptions } from "./listResources";
+import type { ListedHostPool, ListedSession } from "./listingPage";
+import type { SessionAction, SessionActionResult } from "./sessionActions";
 
 /**
- * The slice of `DesktopVirtualizationAPIClient` the engine uses, for one subscription. The real
- * client satisfies it as it is, so paging, retries and Retry-After stay with the SDK pipeline.
+ * What the engine asks of ARM. Listings throw (the engine turns a failed listing into a failed
+ * scope); session actions answer with data, since their outcomes are the report.
  */
-export interface AvdSubscriptionClient {
-  readonly hostPools: Pick<HostPools, "list">;
-  readonly userSessions: Pick<UserSessions, "listByHostPool" | "delete" | "disconnect" | "sendMessage">;
+export interface AvdArm {
+  listHostPools(subscriptionId: string, options: ListOptions): Promise<ListedHostPool[]>;
+  listUserSessions(hostPool: HostPoolRef, options: ListOptions): Promise<ListedSession[]>;
+  runSessionAction(ref: UserSessionRef, action: SessionAction, abortSignal: AbortSignal): Promise<SessionActionResult>;
 }
-
-export type AvdClientFactory = (subscriptionId: string) => AvdSubscriptionClient;

@@ -13,7 +13,7 @@ function field(value: unknown, key: string): unknown {
 
 function redact(message: string): string {
   const oneLine = message
-    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer [redacted]")
+    .replace(/Bearer\s+[\w.~+/=-]+/gi, "Bearer [redacted]")
     .replace(/\s+/g, " ")
     .trim();
   return oneLine.length > maxMessageLength ? `${oneLine.slice(0, maxMessageLength - 1)}…` : oneLine;

@@ -1,11 +1,16 @@
 import { z } from "zod";
+import { guidPattern } from "../base/guid";
+import { err, ok, type Result } from "../base/result";
 import { azureCloudNames, azureClouds, type AzureCloud } from "./azureClouds";
 import { configurationError, type ConfigurationError } from "./configurationError";
-import { guidPattern } from "../base/guid";
 import { parseSubscriptionIds } from "./parseSubscriptionIds";
-import { err, ok, type Result } from "../base/result";
 
 export type CredentialKind = "managedIdentity" | "developer";
+
+export interface TokenBucketSettings {
+  readonly burst: number;
+  readonly perSecond: number;
+}
 
 export interface AppConfig {
   readonly subscriptionIds: readonly string[];
@@ -17,8 +22,16 @@ export interface AppConfig {
   readonly credential: CredentialKind;
   /** User-assigned identity; undefined means the system-assigned one. */
   readonly managedIdentityClientId: string | undefined;
-  readonly maxConcurrencyPerSubscription: number;
   readonly deadlineMs: number;
+  /** How long a lone request waits for others to share its scan. */
+  readonly scanGatherMs: number;
+  /** The instance's share of ARM's per-subscription token buckets, and its sockets to ARM. */
+  readonly armBudget: {
+    readonly read: TokenBucketSettings;
+    readonly delete: TokenBucketSettings;
+    readonly write: TokenBucketSettings;
+    readonly maxInFlight: number;
+  };
   readonly serverSideFilter: boolean;
   /** App Service Authentication is on, so the platform sets (and strips forged) `x-ms-client-principal`. */
   readonly authEnabled: boolean;
@@ -55,11 +68,18 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 export const configDefaults = Object.freeze({
   cloud: "AzureCloud",
-  // Below ARM's per-subscription burst sizes (reads 250, deletes 200), so one request cannot
-  // drain a bucket on its own for tenants of up to ~200 host pools per subscription.
-  maxConcurrencyPerSubscription: 50,
   // Well under the 120 s synchronous limit of Logic Apps and Power Automate HTTP actions.
   deadlineSeconds: 90,
+  scanGatherMs: 25,
+  // ARM's buckets per subscription and principal (since 2024): reads 250 refilled at 25/s,
+  // deletes and writes 200 at 10/s each.
+  armReadBurst: 250,
+  armReadsPerSecond: 25,
+  armDeleteBurst: 200,
+  armDeletesPerSecond: 10,
+  armWriteBurst: 200,
+  armWritesPerSecond: 10,
+  armMaxSockets: 64,
   serverSideFilter: false,
   operationRetentionDays: 7,
   asyncMaxGracePeriodSeconds: 3600,
@@ -73,200 +93,209 @@ const guid = z.string().regex(guidPattern, "must be a GUID");
 
 const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
   const url = new URL(value);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, "")}`;
 });
 
-const integerSetting = (min: number, max: number) =>
+const number = (min: number, max: number, unit = "a number", why = "") =>
   z.coerce
-    .number({ error: "must be a number" })
-    .int({ error: "must be a whole number" })
+    .number({ error: `must be ${unit}` })
     .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
-
-const storageServiceUri = z
-  .url({ protocol: /^https?$/, error: "must be an absolute URL of a storage service" })
-  .transform((value) => value.replace(/\/+$/, ""));
+    .max(max, { error: `must be at most ${max}${why}` });
+const integer = (min: number, max: number) => number(min, max).int({ error: "must be a whole number" });
 
 const booleanSetting = z
   .string()
-  .transform((value) => value.trim().toLowerCase())
+  .transform((value) => value.toLowerCase())
   .pipe(z.enum(["true", "false", "1", "0"], { error: "must be true or false" }))
   .transform((value) => value === "true" || value === "1");
 
-const settingSchemas = {
-  AZURE_CLOUD: z.enum(azureCloudNames, { error: `must be one of ${azureCloudNames.join(", ")}` }),
-  AZURE_RESOURCE_MANAGER_ENDPOINT: httpsOrigin,
-  AZURE_RESOURCE_MANAGER_AUDIENCE: httpsOrigin,
-  AZURE_CLIENT_ID: guid,
-  AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: integerSetting(1, 200),
-  // Above 220 s the Functions front end has already cut the HTTP response at 230 s.
-  AVD_DEADLINE_SECONDS: z.coerce
-    .number({ error: "must be a number of seconds" })
-    .min(0.1, { error: "must be at least 0.1" })
-    .max(220, { error: "must be at most 220 (HTTP responses are cut at 230 s)" }),
-  AVD_SERVER_SIDE_FILTER: booleanSetting,
-  WEBSITE_AUTH_ENABLED: booleanSetting,
-  // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
-  REQUIRED_CALLER_ROLE: z
-    .string()
-    .max(120, { error: "must be at most 120 characters" })
-    .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" }),
-  AVD_OPERATION_RETENTION_DAYS: integerSetting(1, 90),
-  // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
-  AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integerSetting(0, 86_400),
-  AVD_JOB_DEADLINE_SECONDS: integerSetting(10, 7 * 86_400),
-  // Flex Consumption allows functionTimeout up to 30 minutes and more; Consumption at most 10.
-  AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integerSetting(1, 3600),
-  AzureWebJobsStorage__queueServiceUri: storageServiceUri,
-  AzureWebJobsStorage__tableServiceUri: storageServiceUri,
-  AzureWebJobsStorage__accountName: z
-    .string()
-    .regex(/^[a-z0-9]{3,24}$/, { error: "must be a storage account name (3–24 lower-case letters and digits)" }),
-  AzureWebJobsStorage__credential: z
-    .string()
-    .transform((value) => value.toLowerCase())
-    .pipe(z.literal("managedidentity", { error: "must be managedidentity" })),
-  AzureWebJobsStorage__clientId: guid,
-} as const;
-
-type SettingName = keyof typeof settingSchemas;
-
-function readSetting<N extends SettingName>(
-  env: Environment,
-  name: N,
-): Result<z.output<(typeof settingSchemas)[N]> | undefined, ConfigurationError> {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") {
-    return ok(undefined);
-  }
-  const parsed = settingSchemas[name].safeParse(raw);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0]?.message ?? "is invalid";
-    return err(configurationError(name, problem));
-  }
-  return ok(parsed.data as z.output<(typeof settingSchemas)[N]>);
-}
+const subscriptionIds = z.string().transform((raw, ctx) => {
+  const parsed = parseSubscriptionIds(raw);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: "custom", input: raw, message: parsed.error });
+  return z.NEVER;
+});
 
 /**
- * In Azure the platform announces the managed identity endpoint; anywhere else a developer's own
- * login is the only credential that makes sense. Being on App Service without the endpoint means
- * the identity was never enabled, which is a configuration fault, not a reason to fall back.
+ * Every setting the app reads, in one schema: the first problem's path names the setting.
+ * Platform settings (IDENTITY_*, WEBSITE_*) are read too, to choose and check the credential.
  */
-function chooseCredential(env: Environment): Result<CredentialKind, ConfigurationError> {
-  if (env.IDENTITY_ENDPOINT?.trim()) {
-    if (!env.IDENTITY_HEADER?.trim()) {
-      return err(configurationError("IDENTITY_HEADER", "is missing while IDENTITY_ENDPOINT is set"));
+export const appSettingsSchema = z
+  .object({
+    AVD_SUBSCRIPTION_IDS: subscriptionIds.optional(),
+    AZURE_CLOUD: z.enum(azureCloudNames, { error: `must be one of ${azureCloudNames.join(", ")}` }).optional(),
+    AZURE_RESOURCE_MANAGER_ENDPOINT: httpsOrigin.optional(),
+    AZURE_RESOURCE_MANAGER_AUDIENCE: httpsOrigin.optional(),
+    AZURE_CLIENT_ID: guid.optional(),
+    // Above 220 s the Functions front end has already cut the HTTP response at 230 s.
+    AVD_DEADLINE_SECONDS: number(0.1, 220, "a number of seconds", " (HTTP responses are cut at 230 s)").optional(),
+    AVD_SCAN_GATHER_MS: integer(0, 5000).optional(),
+    AVD_ARM_READ_BURST: integer(1, 10_000).optional(),
+    AVD_ARM_READS_PER_SECOND: number(0.1, 10_000).optional(),
+    AVD_ARM_DELETE_BURST: integer(1, 10_000).optional(),
+    AVD_ARM_DELETES_PER_SECOND: number(0.1, 10_000).optional(),
+    AVD_ARM_WRITE_BURST: integer(1, 10_000).optional(),
+    AVD_ARM_WRITES_PER_SECOND: number(0.1, 10_000).optional(),
+    AVD_ARM_MAX_SOCKETS: integer(1, 1024).optional(),
+    AVD_SERVER_SIDE_FILTER: booleanSetting.optional(),
+    WEBSITE_AUTH_ENABLED: booleanSetting.optional(),
+    // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
+    REQUIRED_CALLER_ROLE: z
+      .string()
+      .max(120, { error: "must be at most 120 characters" })
+      .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" })
+      .optional(),
+    AVD_OPERATION_RETENTION_DAYS: integer(1, 90).optional(),
+    // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
+    AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integer(0, 86_400).optional(),
+    AVD_JOB_DEADLINE_SECONDS: integer(10, 7 * 86_400).optional(),
+    // Flex Consumption allows a functionTimeout of 30 minutes and more; Consumption at most 10.
+    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integer(1, 3600).optional(),
+    // Read as given and checked by parseStorageConfig: a fault there must not stop synchronous calls.
+    AzureWebJobsStorage: z.string().optional(),
+    AzureWebJobsStorage__queueServiceUri: z.string().optional(),
+    AzureWebJobsStorage__tableServiceUri: z.string().optional(),
+    AzureWebJobsStorage__credential: z.string().optional(),
+    AzureWebJobsStorage__clientId: z.string().optional(),
+    IDENTITY_ENDPOINT: z.string().optional(),
+    IDENTITY_HEADER: z.string().optional(),
+    WEBSITE_INSTANCE_ID: z.string().optional(),
+  })
+  .superRefine((settings, ctx) => {
+    const problem = (setting: string, message: string): void => {
+      ctx.addIssue({ code: "custom", path: [setting], message });
+    };
+    if (settings.AVD_SUBSCRIPTION_IDS === undefined) {
+      problem("AVD_SUBSCRIPTION_IDS", "is missing or empty; set it to one or more subscription IDs (GUIDs)");
     }
-    return ok("managedIdentity");
-  }
-  if (env.WEBSITE_INSTANCE_ID?.trim()) {
-    return err(
-      configurationError(
+    // Without App Service Authentication the principal header is whatever the caller sent, so a
+    // role requirement could not be enforced: refuse to serve rather than pretend.
+    if (settings.REQUIRED_CALLER_ROLE !== undefined && settings.WEBSITE_AUTH_ENABLED !== true) {
+      problem(
+        "REQUIRED_CALLER_ROLE",
+        "is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so caller roles cannot be trusted",
+      );
+    }
+    // In Azure the platform announces the managed identity endpoint; being on App Service without
+    // it means the identity was never enabled, a configuration fault rather than a reason to fall back.
+    const grace = settings.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds;
+    if (grace >= (settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds)) {
+      problem(
+        "AVD_JOB_DEADLINE_SECONDS",
+        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or no job with the longest grace period could finish`,
+      );
+    }
+    if (settings.IDENTITY_ENDPOINT !== undefined && settings.IDENTITY_HEADER === undefined) {
+      problem("IDENTITY_HEADER", "is missing while IDENTITY_ENDPOINT is set");
+    }
+    if (settings.IDENTITY_ENDPOINT === undefined && settings.WEBSITE_INSTANCE_ID !== undefined) {
+      problem(
         "IDENTITY_ENDPOINT",
         "is missing: enable a managed identity on the function app (Identity blade) so the platform provides it",
-      ),
-    );
+      );
+    }
+  });
+
+/**
+ * Every environment variable `parseAppConfig` reads, the platform's included. The deployment
+ * template must set each one the platform does not set itself (test/unit/infra/appSettings.test.ts).
+ */
+export const appSettingNames: readonly string[] = Object.freeze(Object.keys(appSettingsSchema.shape));
+
+/** Blank settings count as unset, as they do in the portal. */
+function presentSettings(env: Environment): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const name of appSettingNames) {
+    const value = env[name]?.trim();
+    if (value !== undefined && value !== "") present[name] = value;
   }
-  return ok("developer");
+  return present;
 }
 
 /** Parses every setting once; the first fault is reported with the setting's name. */
 export function parseAppConfig(env: Environment): Result<AppConfig, ConfigurationError> {
-  const subscriptionIds = parseSubscriptionIds(env.AVD_SUBSCRIPTION_IDS);
-  if (!subscriptionIds.ok) {
-    return err(configurationError("AVD_SUBSCRIPTION_IDS", subscriptionIds.error));
+  const parsed = appSettingsSchema.safeParse(presentSettings(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(configurationError(String(issue?.path[0] ?? "settings"), issue?.message ?? "is invalid"));
   }
-  const cloudName = readSetting(env, "AZURE_CLOUD");
-  if (!cloudName.ok) return cloudName;
-  const endpoint = readSetting(env, "AZURE_RESOURCE_MANAGER_ENDPOINT");
-  if (!endpoint.ok) return endpoint;
-  const audience = readSetting(env, "AZURE_RESOURCE_MANAGER_AUDIENCE");
-  if (!audience.ok) return audience;
-  const clientId = readSetting(env, "AZURE_CLIENT_ID");
-  if (!clientId.ok) return clientId;
-  const concurrency = readSetting(env, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION");
-  if (!concurrency.ok) return concurrency;
-  const deadlineSeconds = readSetting(env, "AVD_DEADLINE_SECONDS");
-  if (!deadlineSeconds.ok) return deadlineSeconds;
-  const serverSideFilter = readSetting(env, "AVD_SERVER_SIDE_FILTER");
-  if (!serverSideFilter.ok) return serverSideFilter;
-  const authEnabled = readSetting(env, "WEBSITE_AUTH_ENABLED");
-  if (!authEnabled.ok) return authEnabled;
-  const requiredCallerRole = readSetting(env, "REQUIRED_CALLER_ROLE");
-  if (!requiredCallerRole.ok) return requiredCallerRole;
-  // Without App Service Authentication the principal header is whatever the caller sent, so a role
-  // requirement could not be enforced: refuse to serve rather than pretend.
-  if (requiredCallerRole.value !== undefined && authEnabled.value !== true) {
-    return err(
-      configurationError(
-        "REQUIRED_CALLER_ROLE",
-        "is set but App Service Authentication is off (WEBSITE_AUTH_ENABLED is not True), so caller roles cannot be trusted",
-      ),
-    );
-  }
-  const credential = chooseCredential(env);
-  if (!credential.ok) return credential;
-  const retentionDays = readSetting(env, "AVD_OPERATION_RETENTION_DAYS");
-  if (!retentionDays.ok) return retentionDays;
-  const asyncMaxGrace = readSetting(env, "AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS");
-  if (!asyncMaxGrace.ok) return asyncMaxGrace;
-  const jobDeadlineSeconds = readSetting(env, "AVD_JOB_DEADLINE_SECONDS");
-  if (!jobDeadlineSeconds.ok) return jobDeadlineSeconds;
-  const messageTimeoutSeconds = readSetting(env, "AVD_JOB_MESSAGE_TIMEOUT_SECONDS");
-  if (!messageTimeoutSeconds.ok) return messageTimeoutSeconds;
-  const asyncMaxGracePeriodSeconds = asyncMaxGrace.value ?? configDefaults.asyncMaxGracePeriodSeconds;
-  const jobDeadlineMs = (jobDeadlineSeconds.value ?? configDefaults.jobDeadlineSeconds) * 1000;
-  if (asyncMaxGracePeriodSeconds * 1000 >= jobDeadlineMs) {
-    return err(
-      configurationError(
-        "AVD_JOB_DEADLINE_SECONDS",
-        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${asyncMaxGracePeriodSeconds}), or no job with the longest grace period could finish`,
-      ),
-    );
-  }
-
-  const cloud = azureClouds[cloudName.value ?? configDefaults.cloud];
-  const tokenAudience = audience.value ?? cloud.resourceManagerAudience;
+  const s = parsed.data;
+  const cloud = azureClouds[s.AZURE_CLOUD ?? configDefaults.cloud];
+  const tokenAudience = s.AZURE_RESOURCE_MANAGER_AUDIENCE ?? cloud.resourceManagerAudience;
   return ok(
     Object.freeze({
-      subscriptionIds: subscriptionIds.value,
+      subscriptionIds: s.AVD_SUBSCRIPTION_IDS ?? [],
       cloud,
-      resourceManagerEndpoint: endpoint.value ?? cloud.resourceManagerEndpoint,
+      resourceManagerEndpoint: s.AZURE_RESOURCE_MANAGER_ENDPOINT ?? cloud.resourceManagerEndpoint,
       tokenScope: `${tokenAudience}/.default`,
-      credential: credential.value,
-      managedIdentityClientId: clientId.value,
-      maxConcurrencyPerSubscription: concurrency.value ?? configDefaults.maxConcurrencyPerSubscription,
-      deadlineMs: Math.round((deadlineSeconds.value ?? configDefaults.deadlineSeconds) * 1000),
-      serverSideFilter: serverSideFilter.value ?? configDefaults.serverSideFilter,
-      authEnabled: authEnabled.value ?? false,
-      requiredCallerRole: requiredCallerRole.value,
-      operationRetentionMs: (retentionDays.value ?? configDefaults.operationRetentionDays) * 86_400_000,
-      asyncMaxGracePeriodSeconds,
-      jobDeadlineMs,
-      jobMessageTimeoutMs: (messageTimeoutSeconds.value ?? configDefaults.jobMessageTimeoutSeconds) * 1000,
-      storage: parseStorageConfig(env, credential.value),
+      credential: s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity",
+      managedIdentityClientId: s.AZURE_CLIENT_ID,
+      deadlineMs: Math.round((s.AVD_DEADLINE_SECONDS ?? configDefaults.deadlineSeconds) * 1000),
+      scanGatherMs: s.AVD_SCAN_GATHER_MS ?? configDefaults.scanGatherMs,
+      armBudget: Object.freeze({
+        read: {
+          burst: s.AVD_ARM_READ_BURST ?? configDefaults.armReadBurst,
+          perSecond: s.AVD_ARM_READS_PER_SECOND ?? configDefaults.armReadsPerSecond,
+        },
+        delete: {
+          burst: s.AVD_ARM_DELETE_BURST ?? configDefaults.armDeleteBurst,
+          perSecond: s.AVD_ARM_DELETES_PER_SECOND ?? configDefaults.armDeletesPerSecond,
+        },
+        write: {
+          burst: s.AVD_ARM_WRITE_BURST ?? configDefaults.armWriteBurst,
+          perSecond: s.AVD_ARM_WRITES_PER_SECOND ?? configDefaults.armWritesPerSecond,
+        },
+        maxInFlight: s.AVD_ARM_MAX_SOCKETS ?? configDefaults.armMaxSockets,
+      }),
+      serverSideFilter: s.AVD_SERVER_SIDE_FILTER ?? configDefaults.serverSideFilter,
+      authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
+      requiredCallerRole: s.REQUIRED_CALLER_ROLE,
+      operationRetentionMs: (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400_000,
+      asyncMaxGracePeriodSeconds: s.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds,
+      jobDeadlineMs: (s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds) * 1000,
+      jobMessageTimeoutMs: (s.AVD_JOB_MESSAGE_TIMEOUT_SECONDS ?? configDefaults.jobMessageTimeoutSeconds) * 1000,
+      storage: parseStorageConfig(s, s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity"),
     }),
   );
 }
 
+const storageServiceUri = z
+  .url({ protocol: /^https?$/, error: "must be an absolute URL of a storage service" })
+  .transform((value) => value.replace(/(?<!\/)\/+$/, ""));
+
+const storageSettingsSchema = z.object({
+  AzureWebJobsStorage: z
+    .string()
+    .regex(/(^|;)\s*(AccountName|UseDevelopmentStorage|QueueEndpoint)\s*=/i, {
+      error: "is not a storage connection string",
+    })
+    .optional(),
+  AzureWebJobsStorage__queueServiceUri: storageServiceUri.optional(),
+  AzureWebJobsStorage__tableServiceUri: storageServiceUri.optional(),
+  AzureWebJobsStorage__credential: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.literal("managedidentity", { error: "must be managedidentity" }))
+    .optional(),
+  AzureWebJobsStorage__clientId: guid.optional(),
+});
+
 /**
- * `AzureWebJobsStorage` as the Functions host reads it: identity-based service URIs (or an account
- * name) with the managed identity in Azure, or a connection string (Azurite locally).
+ * `AzureWebJobsStorage` as the Functions host reads it: identity-based service URIs with the
+ * managed identity in Azure, or a connection string (Azurite) locally.
  */
-function parseStorageConfig(env: Environment, credential: CredentialKind): Result<StorageConfig, ConfigurationError> {
-  const queueUri = readSetting(env, "AzureWebJobsStorage__queueServiceUri");
-  if (!queueUri.ok) return queueUri;
-  const tableUri = readSetting(env, "AzureWebJobsStorage__tableServiceUri");
-  if (!tableUri.ok) return tableUri;
-  const accountName = readSetting(env, "AzureWebJobsStorage__accountName");
-  if (!accountName.ok) return accountName;
-  const credentialSetting = readSetting(env, "AzureWebJobsStorage__credential");
-  if (!credentialSetting.ok) return credentialSetting;
-  const clientId = readSetting(env, "AzureWebJobsStorage__clientId");
-  if (!clientId.ok) return clientId;
-  const account = accountName.value;
-  const queueServiceUri = queueUri.value ?? (account && `https://${account}.queue.core.windows.net`);
-  const tableServiceUri = tableUri.value ?? (account && `https://${account}.table.core.windows.net`);
+function parseStorageConfig(
+  settings: Readonly<Record<string, unknown>>,
+  credential: CredentialKind,
+): Result<StorageConfig, ConfigurationError> {
+  const parsed = storageSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(configurationError(String(issue?.path[0] ?? "AzureWebJobsStorage"), issue?.message ?? "is invalid"));
+  }
+  const s = parsed.data;
+  const queueServiceUri = s.AzureWebJobsStorage__queueServiceUri;
+  const tableServiceUri = s.AzureWebJobsStorage__tableServiceUri;
   if (queueServiceUri !== undefined || tableServiceUri !== undefined) {
     if (queueServiceUri === undefined) {
       return err(
@@ -282,12 +311,11 @@ function parseStorageConfig(env: Environment, credential: CredentialKind): Resul
       kind: "identity",
       queueServiceUri,
       tableServiceUri,
-      credential: credentialSetting.value === undefined ? credential : "managedIdentity",
-      clientId: clientId.value,
+      credential: s.AzureWebJobsStorage__credential === undefined ? credential : "managedIdentity",
+      clientId: s.AzureWebJobsStorage__clientId,
     });
   }
-  const connectionString = env.AzureWebJobsStorage?.trim();
-  if (connectionString === undefined || connectionString === "") {
+  if (s.AzureWebJobsStorage === undefined) {
     return err(
       configurationError(
         "AzureWebJobsStorage",
@@ -295,8 +323,5 @@ function parseStorageConfig(env: Environment, credential: CredentialKind): Resul
       ),
     );
   }
-  if (!/(^|;)\s*(AccountName|UseDevelopmentStorage|QueueEndpoint)\s*=/i.test(connectionString)) {
-    return err(configurationError("AzureWebJobsStorage", "is not a storage connection string"));
-  }
-  return ok({ kind: "connectionString", connectionString });
+  return ok({ kind: "connectionString", connectionString: s.AzureWebJobsStorage });
 }

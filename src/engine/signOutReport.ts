@@ -40,6 +40,10 @@ export const sessionResultSchema = z.object({
   sessionState: z.string(),
   outcome: z.enum(sessionOutcomes),
   error: upstreamErrorSchema.optional(),
+  upstreamStatus: z.number().int().optional().meta({
+    description:
+      "The service's HTTP status for the action: a delete answered 204 says the session is gone now, not whether this call ended it.",
+  }),
   notification: z.enum(notificationOutcomes).optional(),
   notificationError: upstreamErrorSchema.optional(),
 });
@@ -128,5 +132,9 @@ export const signOutReportSchema = z.object({
   users: z.array(userReportSchema),
   sessions: z.array(sessionResultSchema),
   errors: z.array(reportedErrorSchema),
+  warnings: z.array(z.string()).optional().meta({
+    description:
+      "Things worth checking that did not make the request fail, e.g. a subscription with no visible host pools.",
+  }),
 });
 export type SignOutReport = z.output<typeof signOutReportSchema>;

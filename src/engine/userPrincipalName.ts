@@ -6,7 +6,7 @@ export const upnLimits = Object.freeze({ maxLength: 113, maxLocalPartLength: 64,
 const guestMaxLength = 256;
 
 // Characters Entra ID allows in the user name part: A-Z a-z 0-9 ' . - _ ! # ^ ~
-const localPartPattern = /^[A-Za-z0-9'._!#^~-]+$/;
+const localPartPattern = /^[\w'.!#^~-]+$/;
 const domainLabelPattern = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 function upnProblem(upn: string): string | undefined {
@@ -46,7 +46,7 @@ const domainLabel = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 export const userPrincipalNamePattern = new RegExp(
   [
     "^\\s*(?=\\S{1,256}\\s*$)",
-    "(?:[A-Za-z0-9'._!#^~-]{0,63}[A-Za-z0-9'_!#^~-]|[A-Za-z0-9'._!#^~-]*#[Ee][Xx][Tt]#)",
+    "(?:[\\w'.!#^~-]{0,63}[\\w'!#^~-]|[\\w'.!#^~-]*#[Ee][Xx][Tt]#)",
     "@(?=[A-Za-z0-9.-]{1,48}\\s*$)",
     `${domainLabel}(?:\\.${domainLabel})+`,
     "\\s*$",
@@ -69,23 +69,10 @@ export const userPrincipalNameSchema = z
   .meta({ pattern: userPrincipalNamePattern.source });
 
 /**
- * Case-insensitive for ASCII only: Unicode case folding maps look-alikes onto ASCII letters
- * (the Kelvin sign K lower-cases to "k"), and a look-alike must never match a real user.
+ * The key sessions are matched on: ASCII letters A-Z folded to a-z, nothing else. Unicode case
+ * folding (`toLowerCase`) maps look-alikes onto ASCII letters (the Kelvin sign K becomes "k"), and a
+ * look-alike listed by the service must never match a real user.
  */
-export function sameUserPrincipalName(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if ((x | 0x20) !== (y | 0x20)) return false;
-    const lower = x | 0x20;
-    if (lower < 0x61 || lower > 0x7a) return false;
-  }
-  return true;
-}
-
-/** A map key that equates exactly the UPNs `sameUserPrincipalName` equates: ASCII letters folded, nothing else. */
 export function userPrincipalNameKey(upn: string): string {
   return upn.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }

@@ -25,7 +25,14 @@ export function badBodyResponse(problem: BodyProblem, operationId: string): Http
       code: problem.code,
       message: problem.message,
       operationId,
-      details: [{ field: "", code: problem.code, message: problem.message }],
+      details:
+        problem.code === "DuplicateKey"
+          ? problem.fields.map((field) => ({
+              field,
+              code: "duplicate_key",
+              message: "is given more than once; give each key once",
+            }))
+          : [{ field: "", code: problem.code, message: problem.message }],
     },
   });
 }

@@ -129,6 +129,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
         get: {
           operationId: "GetApiDescription",
           summary: "This API description",
+          description: "Returns this OpenAPI 2.0 document, under the limits this deployment enforces.",
           "x-ms-visibility": "internal",
           responses: {
             "200": { description: "The OpenAPI 2.0 document.", schema: { type: "object" } },

@@ -3,6 +3,7 @@ import type { Result } from "../base/result";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import { configurationErrorResponse, internalErrorResponse, openApiDocumentResponse } from "./httpResponses";
 import { buildOpenApiDocument } from "./openApiDocument";
+import { toConnectorDefinition } from "./connectorDefinition";
 import type { HttpHandler } from "./userSignoutHandler";
 import type { UserSignoutRuntime } from "./userSignoutRuntime";
 
@@ -20,11 +21,13 @@ export function createOpenApiHandler(dependencies: OpenApiHandlerDependencies): 
         context.error(JSON.stringify({ event: "openApi.configurationError", operationId, ...runtime.error }));
         return Promise.resolve(configurationErrorResponse(runtime.error, operationId));
       }
-      const document = buildOpenApiDocument({
-        // The widest request the function accepts: the asynchronous limits (the description states the synchronous ones).
-        requestSchema: signOutRequestSchemaFor(runtime.value.config, true),
-        host: new URL(request.url).host,
-      });
+      // The connector's own description, so importing by URL gives what connector/ holds (plus this host).
+      const document = toConnectorDefinition(
+        buildOpenApiDocument({
+          requestSchema: signOutRequestSchemaFor(runtime.value.config),
+          host: new URL(request.url).host,
+        }),
+      );
       return Promise.resolve(openApiDocumentResponse(document));
     } catch (error) {
       context.error(JSON.stringify({ event: "openApi.internalError", operationId, error: String(error) }));

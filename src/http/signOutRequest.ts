@@ -47,20 +47,37 @@ const hostPoolId = [
   hostPoolName,
 ].join("/");
 const hostPoolSelectorPattern = new RegExp(`^(?:${hostPoolName}|${hostPoolId})$`);
+/** The longest host pool resource id: 8 slashes, the segment names (76), a GUID (36), a resource group (90), a name (64). */
+const maxHostPoolSelectorLength = 274;
 
-// One line of printable text with something in it: these values reach logs and message boxes.
-/* eslint-disable no-control-regex -- control characters are exactly what these patterns keep out */
-const singleLineText = /^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/;
-const multiLineText =
-  /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*\S[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-/* eslint-enable no-control-regex */
+// Free text reaches logs and message boxes: no control characters (C0, DEL, C1), and none of the
+// bidirectional controls that make a log line or a message read other than it is stored.
+const bidiControls = "\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069";
+/** One line: line and paragraph separators are line breaks too. */
+const singleLineForbidden = `\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029${bidiControls}`;
+/** Tab, line feed and carriage return allowed. */
+const multiLineForbidden = `\\x00-\\x08\\v\\f\\x0e-\\x1f\\x7f-\\x9f${bidiControls}`;
 
+/**
+ * Something visible and nothing forbidden: allowed blanks, one visible character, then anything
+ * allowed. The first two parts never match the same character and the last runs to the end, so the
+ * pattern takes time linear in the value (a lint rule and a unit test hold every pattern to that).
+ */
+function visibleTextPattern(forbidden: string): RegExp {
+  return new RegExp(`^[^\\S${forbidden}]*[^\\s${forbidden}][^${forbidden}]*$`);
+}
+const singleLineText = visibleTextPattern(singleLineForbidden);
+const multiLineText = visibleTextPattern(multiLineForbidden);
+
+// The length is checked first and stops the rest: no pattern ever runs on an over-long value.
 const text = (maxLength: number, pattern: RegExp, shape: string) =>
   z
     .string({ error: "must be a string" })
-    .min(1, { error: "must not be empty" })
-    .max(maxLength, { error: `must be at most ${maxLength} characters` })
+    .min(1, { error: "must not be empty", abort: true })
+    .max(maxLength, { error: `must be at most ${maxLength} characters`, abort: true })
     .regex(pattern, { error: `must be ${shape}` });
+
+const oneLine = "one line of text without control or bidirectional characters";
 
 const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
   z
@@ -81,11 +98,15 @@ const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
 const notifySchema = z
   .strictObject(
     {
-      title: text(requestLimits.maxNotifyTitleLength, singleLineText, "one line of text").meta({
+      title: text(requestLimits.maxNotifyTitleLength, singleLineText, oneLine).meta({
         title: "Message title",
         description: "Title of the message shown in the user's session.",
       }),
-      message: text(requestLimits.maxNotifyMessageLength, multiLineText, "text without control characters").meta({
+      message: text(
+        requestLimits.maxNotifyMessageLength,
+        multiLineText,
+        "text without control or bidirectional characters",
+      ).meta({
         title: "Message text",
         description: "Text of the message shown in the user's session.",
       }),
@@ -115,9 +136,13 @@ export interface SignOutRequestContext {
 export function createSignOutRequestSchema(context: SignOutRequestContext) {
   const configured = context.configuredSubscriptionIds?.map((id) => id.toLowerCase());
   const subscriptionIdsSchema = z
-    .array(z.string({ error: "must be a string" }).regex(guidPattern, { error: "must be a subscription id (GUID)" }), {
-      error: "must be an array of subscription ids",
-    })
+    .array(
+      z
+        .string({ error: "must be a string" })
+        .max(36, { error: "must be a subscription id (GUID)", abort: true })
+        .regex(guidPattern, { error: "must be a subscription id (GUID)" }),
+      { error: "must be an array of subscription ids" },
+    )
     .min(1, { error: "must name at least one subscription" })
     .max(requestLimits.maxSubscriptionIds, {
       error: `must name at most ${requestLimits.maxSubscriptionIds} subscriptions`,
@@ -194,6 +219,10 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
           .array(
             z
               .string({ error: "must be a string" })
+              .max(maxHostPoolSelectorLength, {
+                error: "must be a host pool name or a host pool resource id",
+                abort: true,
+              })
               .regex(hostPoolSelectorPattern, { error: "must be a host pool name or a host pool resource id" }),
             { error: "must be an array of host pool names or resource ids" },
           )
@@ -205,10 +234,10 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
             description:
               "Search only these host pools: names (matched in every subscription in scope) or full resource ids.",
           }),
-        requestedBy: text(requestLimits.maxRequestedByLength, singleLineText, "one line of text")
+        requestedBy: text(requestLimits.maxRequestedByLength, singleLineText, oneLine)
           .optional()
           .meta({ title: "Requested by", description: "Who asked for this, for the audit trail." }),
-        reason: text(requestLimits.maxReasonLength, singleLineText, "one line of text")
+        reason: text(requestLimits.maxReasonLength, singleLineText, oneLine)
           .optional()
           .meta({ title: "Reason", description: "Why, e.g. a ticket number, for the audit trail." }),
       },

@@ -1,32 +1,34 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { parseAppConfig, type AppConfig, type Environment } from "../config/appConfig";
-import type { AvdClientFactory } from "../azure/avdClient";
-import type { ConfigurationError } from "../config/configurationError";
-import { createAvdClientFactory, type ArmPipelineOptions } from "../azure/createAvdClientFactory";
-import { createCredential } from "../azure/createCredential";
+import { systemClock, type Clock } from "../base/clock";
 import { err, ok, type Result } from "../base/result";
-import type { SignOutJob, SignOutOptions } from "../engine/signOutJob";
-import type { SignOutReport } from "../engine/signOutReport";
-import { signOutUsers } from "../engine/signOutUsers";
+import type { ArmBudget } from "../azure/armBudget";
+import { createAvdArm, type ArmPipelineOptions } from "../azure/createAvdArm";
+import { createCredential } from "../azure/createCredential";
+import { parseAppConfig, type AppConfig, type Environment } from "../config/appConfig";
+import type { ConfigurationError } from "../config/configurationError";
+import { createSignOutEngine, type SignOut } from "../engine/createSignOutEngine";
 
 export interface UserSignoutRuntime {
   readonly config: AppConfig;
-  readonly clientFor: AvdClientFactory;
   /** The one way into the engine, for the HTTP function and the queue consumer alike. */
-  readonly signOut: (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
+  readonly signOut: SignOut;
+  /** The instance's ARM budget, for tests and the benchmark to observe. */
+  readonly armBudget: ArmBudget;
+  readonly clock: Clock;
 }
 
 export interface RuntimeDependencies {
   readonly environment: Environment;
   readonly armPipelineOptions?: ArmPipelineOptions;
   readonly createCredential?: (config: AppConfig) => TokenCredential;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 /**
- * The composition root: settings are parsed once and one credential plus one set of ARM clients
- * serve every request of a warm instance. A configuration fault is kept and answered on every
- * request rather than thrown at import, so the app still loads and says what is wrong.
+ * The composition root: settings are parsed once and one credential, one ARM budget and one
+ * engine (its scan coordinator) serve every request of a warm instance. A configuration fault is
+ * kept and answered on every request rather than thrown at import, so the app still loads and
+ * says what is wrong.
  */
 export function createRuntimeLoader(
   dependencies: RuntimeDependencies,
@@ -36,20 +38,17 @@ export function createRuntimeLoader(
     if (loaded === undefined) {
       const config = parseAppConfig(dependencies.environment);
       if (config.ok) {
-        const credential = (dependencies.createCredential ?? createCredential)(config.value);
-        const clientFor = createAvdClientFactory(credential, config.value, dependencies.armPipelineOptions);
         const settings = config.value;
-        const now = dependencies.now ?? Date.now;
-        const signOut = (job: SignOutJob, options: SignOutOptions): Promise<SignOutReport> =>
-          signOutUsers({
-            ...job,
-            ...options,
-            clientFor,
-            maxConcurrencyPerSubscription: settings.maxConcurrencyPerSubscription,
-            serverSideFilter: settings.serverSideFilter,
-            now,
-          });
-        loaded = ok({ config: settings, clientFor, signOut });
+        const clock = dependencies.clock ?? systemClock;
+        const credential = (dependencies.createCredential ?? createCredential)(settings);
+        const { arm, budget } = createAvdArm(credential, settings, clock, dependencies.armPipelineOptions);
+        const signOut = createSignOutEngine({
+          arm,
+          clock,
+          scanGatherMs: settings.scanGatherMs,
+          serverSideFilter: settings.serverSideFilter,
+        });
+        loaded = ok({ config: settings, signOut, armBudget: budget, clock });
       } else {
         loaded = err(config.error);
       }

@@ -7,7 +7,7 @@ import { err, ok, type Result } from "../base/result";
  */
 export const maxUsersPerMessage = 200;
 
-export const operationIdPattern = /^[A-Za-z0-9_-]{22}$/;
+export const operationIdPattern = /^[\w-]{22}$/;
 
 export const jobStages = ["all", "notify", "act"] as const;
 export type JobStage = (typeof jobStages)[number];

@@ -4,6 +4,7 @@ import type { Scenario } from "../../emulator/scenario";
 import { readScenarioFile } from "../../emulator/readScenarioFile";
 import { startEmulatorFixture, type EmulatorFixture } from "../support/emulatorFixture";
 import { collect } from "./collect";
+import { rawArmRequest } from "./rawArmRequest";
 
 const subscriptionId = "0b6b3c1e-2f4d-4a8e-9c7b-5d1e3f2a4b6c";
 const provider = "Microsoft.DesktopVirtualization";
@@ -84,7 +85,8 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     );
     const [main] = pools;
     assert.equal(main?.name, "HP-Main");
-    assert.equal(main?.type, `${provider}/hostPools`);
+    // Live: the namespace as registered, the type's segments in lower case.
+    assert.equal(main?.type, `${provider}/hostpools`);
     assert.equal(main?.location, "westeurope");
     assert.equal(main?.hostPoolType, "Pooled");
     assert.equal(main?.loadBalancerType, "BreadthFirst");
@@ -102,7 +104,7 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
       `/subscriptions/${subscriptionId}/resourcegroups/RG-Desktops/providers/${provider}/hostpools/HP-Main/sessionhosts/sh-0.contoso.com/usersessions/1`,
     );
     assert.equal(first?.name, "HP-Main/sh-0.contoso.com/1");
-    assert.equal(first?.type, `${provider}/hostPools/sessionHosts/userSessions`);
+    assert.equal(first?.type, `${provider}/hostpools/sessionhosts/usersessions`);
     assert.equal(first?.userPrincipalName, "alice@contoso.com");
     assert.equal(first?.sessionState, "Active");
     assert.equal(first?.applicationType, "Desktop");
@@ -166,12 +168,18 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     );
   });
 
-  it("answers 404 ResourceNotFound for an unknown session, host pool or session host", async () => {
+  it("answers the service's own 404 for an unknown session and ARM's codes for a host pool, group or host", async () => {
     const client = fixture.createClient(subscriptionId);
-    await assert.rejects(client.userSessions.get("RG-Desktops", "HP-Main", "sh-0.contoso.com", "99"), {
-      statusCode: 404,
-      code: "ResourceNotFound",
-    });
+    await assert.rejects(
+      client.userSessions.get("RG-Desktops", "HP-Main", "sh-0.contoso.com", "99"),
+      (error: unknown) => {
+        const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+        assert.equal(statusCode, 404);
+        assert.equal(code, "404");
+        assert.match(message ?? "", /^ActivityId: [0-9a-f-]{36} Error: User session does not exist$/);
+        return true;
+      },
+    );
     await assert.rejects(client.userSessions.get("RG-Desktops", "HP-Main", "sh-9.contoso.com", "1"), {
       statusCode: 404,
       code: "ResourceNotFound",
@@ -191,27 +199,40 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     await assert.rejects(collect(client.hostPools.list()), { statusCode: 404, code: "SubscriptionNotFound" });
   });
 
-  it("removes a session on DELETE with force=true and answers 404 when it is deleted again", async () => {
+  it("removes a session on DELETE with force=true, answers 204 with no body, and 204 again once it is gone", async () => {
     const client = fixture.createClient(subscriptionId);
-    await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true });
+    const bodies: Array<string | undefined> = [];
+    const onResponse = (response: { bodyAsText?: string | null }): void => {
+      bodies.push(response.bodyAsText ?? undefined);
+    };
+    await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true, onResponse });
     assert.ok(
       !fixture.emulator
         .sessions()
         .some((session) => session.sessionHost === "sh-0.contoso.com" && session.sessionId === "1"),
     );
-    await assert.rejects(
-      client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true }),
-      {
-        statusCode: 404,
-        code: "ResourceNotFound",
-      },
-    );
+    await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true, onResponse });
     assert.deepEqual(
       fixture.emulator.calls().map((call) => [call.operation, call.status, call.query["force"]]),
       [
-        ["deleteUserSession", 200, "true"],
-        ["deleteUserSession", 404, "true"],
+        ["deleteUserSession", 204, "true"],
+        ["deleteUserSession", 204, "true"],
       ],
+    );
+    assert.deepEqual(
+      bodies.map((body) => body ?? ""),
+      ["", ""],
+    );
+  });
+
+  it("answers 200 to a successful DELETE when the scenario sets deleteStatus 200", async () => {
+    fixture.emulator.load({ ...scenario, deleteStatus: 200 });
+    const client = fixture.createClient(subscriptionId);
+    await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true });
+    await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "1", { force: true });
+    assert.deepEqual(
+      fixture.emulator.calls().map((call) => call.status),
+      [200, 204],
     );
   });
 
@@ -241,7 +262,7 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     const client = fixture.createClient(subscriptionId);
     await assert.rejects(
       client.userSessions.delete("RG-Desktops", "HP-Main", "sh-1.contoso.com", "7", { force: true }),
-      { statusCode: 404 },
+      { statusCode: 404, code: "404" },
     );
     await client.userSessions.delete("RG-Desktops", "HP-Main", "sh-1.contoso.com", "8", { force: true });
     assert.deepEqual(
@@ -251,12 +272,61 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     assert.ok(!fixture.emulator.sessions().some((session) => session.sessionHost === "sh-1.contoso.com"));
   });
 
-  it("answers 204 for a session that does not exist when the scenario says so", async () => {
-    fixture.emulator.load({ ...scenario, missingSessionDeleteStatus: 204 });
-    await fixture
-      .createClient(subscriptionId)
-      .userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "42", { force: true });
-    assert.equal(fixture.emulator.calls()[0]?.status, 204);
+  it("answers the service's 404 body for a missing session when the scenario sets missingSessionDeleteStatus 404", async () => {
+    fixture.emulator.load({ ...scenario, missingSessionDeleteStatus: 404 });
+    const token = await fixture.credential().getToken("https://management.azure.com/.default");
+    const response = await rawArmRequest(fixture.emulator, {
+      method: "DELETE",
+      path: `/subscriptions/${subscriptionId}/resourceGroups/RG-Desktops/providers/${provider}/hostPools/HP-Main/sessionHosts/sh-0.contoso.com/userSessions/42?api-version=2024-04-03&force=true`,
+      bearerToken: token?.token ?? "",
+    });
+    assert.equal(response.status, 404);
+    const activityId = String(response.headers["x-ms-correlation-id"]);
+    assert.deepEqual(response.body, {
+      error: { code: "404", message: `ActivityId: ${activityId} Error: User session does not exist` },
+    });
+    await assert.rejects(
+      fixture
+        .createClient(subscriptionId)
+        .userSessions.delete("RG-Desktops", "HP-Main", "sh-0.contoso.com", "42", { force: true }),
+      { statusCode: 404, code: "404" },
+    );
+  });
+
+  it("serves bare, mixed-case session host names in ids and names, matched case-insensitively", async () => {
+    fixture.emulator.load({
+      subscriptions: [
+        {
+          id: subscriptionId,
+          hostPools: [
+            {
+              name: "alecbUserSessionHP",
+              resourceGroup: "alecbUserSessionTests",
+              sessionHosts: [
+                {
+                  name: "userSess-sh-0",
+                  sessions: [{ id: "3", userPrincipalName: "admin@contoso.com", sessionState: "Disconnected" }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const client = fixture.createClient(subscriptionId);
+    const [session] = await collect(client.userSessions.listByHostPool("alecbUserSessionTests", "alecbUserSessionHP"));
+    assert.equal(
+      session?.id,
+      `/subscriptions/${subscriptionId}/resourcegroups/alecbUserSessionTests/providers/${provider}/hostpools/alecbUserSessionHP/sessionhosts/userSess-sh-0/usersessions/3`,
+    );
+    assert.equal(session?.name, "alecbUserSessionHP/userSess-sh-0/3");
+    const [host] = await collect(client.sessionHosts.list("alecbUserSessionTests", "alecbUserSessionHP"));
+    assert.equal(host?.name, "alecbUserSessionHP/userSess-sh-0");
+    assert.equal(host?.type, `${provider}/hostpools/sessionhosts`);
+    await client.userSessions.delete("alecbusersessiontests", "alecbUserSessionHP", "USERSESS-SH-0", "3", {
+      force: true,
+    });
+    assert.deepEqual(fixture.emulator.sessions(), []);
   });
 
   it("disconnects a session", async () => {
@@ -346,5 +416,7 @@ describe("ARM operations on the emulator, through the real SDK client", () => {
     assert.equal(pools.length, 4);
     const alice = fixture.emulator.sessions().filter((session) => session.userPrincipalName === "alice@contoso.com");
     assert.equal(new Set(alice.map((session) => session.hostPool)).size, 3);
+    // One pool names its session hosts bare and in mixed case, as the live service can.
+    assert.ok(alice.some((session) => session.sessionHost === "Fin-SH-0"));
   });
 });

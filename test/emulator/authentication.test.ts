@@ -108,6 +108,37 @@ describe("managed identity tokens and ARM authentication", () => {
 
   it("answers 404 with an ARM code for routes it does not serve", async () => {
     const token = await armToken();
+    const codeOf = async (path: string): Promise<[number, string | undefined]> => {
+      const response = await rawArmRequest(fixture.emulator, {
+        path: `${path}?api-version=2024-04-03`,
+        bearerToken: token,
+      });
+      return [response.status, (response.body as { error?: { code?: string } } | undefined)?.error?.code];
+    };
+    const group = `/subscriptions/${subscriptionId}/resourceGroups/rg-1/providers`;
+    assert.deepEqual(await codeOf(`${group}/Microsoft.DesktopVirtualization/hostPools/hp-1/widgets`), [
+      404,
+      "InvalidResourceType",
+    ]);
+    assert.deepEqual(await codeOf(`${group}/Microsoft.Desktop/hostPools/hp-1/userSessions`), [
+      404,
+      "NoRegisteredProviderFound",
+    ]);
+    assert.deepEqual(await codeOf(`/subscriptions/${subscriptionId}/providers/Contoso.Avd/hostPools`), [
+      404,
+      "NoRegisteredProviderFound",
+    ]);
+    assert.deepEqual(await codeOf(`${group}/Microsoft.DesktopVirtualization/hostPools/hp-2/userSessions`), [
+      404,
+      "ResourceNotFound",
+    ]);
+    assert.deepEqual(
+      await codeOf(
+        `/subscriptions/${subscriptionId}/resourceGroups/rg-2/providers/Microsoft.DesktopVirtualization/hostPools/hp-1/userSessions`,
+      ),
+      [404, "ResourceGroupNotFound"],
+    );
+    fixture.emulator.clearCalls();
     const unknownType = await rawArmRequest(fixture.emulator, {
       path: `/subscriptions/${subscriptionId}/providers/Microsoft.DesktopVirtualization/workspaces?api-version=2024-04-03`,
       bearerToken: token,
@@ -140,5 +171,71 @@ describe("managed identity tokens and ARM authentication", () => {
       (failure as NodeJS.ErrnoException).code ?? failure.message,
       /CERT|SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)/,
     );
+  });
+
+  const identityRequest = async (query: Record<string, string>): Promise<{ status: number; body: unknown }> => {
+    const url = new URL(fixture.emulator.identityEndpoint);
+    url.search = new URLSearchParams({
+      "api-version": "2019-08-01",
+      resource: "https://management.azure.com",
+      ...query,
+    }).toString();
+    const response = await fetch(url, { headers: { "X-IDENTITY-HEADER": fixture.emulator.identityHeader } });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it("refuses a token request that names no identity when only user-assigned identities are attached", async () => {
+    fixture.emulator.load({
+      ...scenario,
+      managedIdentity: { userAssignedClientIds: [knownClientId], systemAssigned: false },
+    });
+    // A scope no earlier test asked for, so msal's process-wide cache cannot answer for the endpoint.
+    await assert.rejects(fixture.credential().getToken("https://storage.azure.com/.default"));
+    const refused = await identityRequest({});
+    assert.equal(refused.status, 400);
+    assert.equal((refused.body as { message?: string }).message, "Unable to load the proper Managed Identity.");
+    const named = await identityRequest({ client_id: knownClientId });
+    assert.equal(named.status, 200);
+    assert.deepEqual(
+      fixture.emulator.tokenRequests().map(({ status }) => status),
+      [400, 400, 200],
+    );
+  });
+
+  it("refuses a token request that names more than one of client_id, object_id and mi_res_id", async () => {
+    const objectId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+    const resourceId =
+      "/subscriptions/x/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-1";
+    const combinations: Array<Record<string, string>> = [
+      { client_id: knownClientId, object_id: objectId },
+      { client_id: knownClientId, mi_res_id: resourceId },
+      { object_id: objectId, mi_res_id: resourceId },
+    ];
+    for (const query of combinations) {
+      const response = await identityRequest(query);
+      assert.equal(response.status, 400, JSON.stringify(query));
+      assert.match(
+        (response.body as { message?: string }).message ?? "",
+        /Only one of client_id, object_id or mi_res_id/,
+      );
+    }
+    assert.equal((await identityRequest({ object_id: objectId })).status, 200);
+  });
+
+  it("issues short-lived tokens that msal fetches again on every request instead of serving from its cache", async () => {
+    const shortLived = "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7d";
+    fixture.emulator.load({
+      ...scenario,
+      managedIdentity: { userAssignedClientIds: [shortLived], tokenLifetimeSeconds: 120 },
+    });
+    const credential = fixture.credential(shortLived);
+    const first = await credential.getToken("https://management.azure.com/.default");
+    const second = await credential.getToken("https://management.azure.com/.default");
+    assert.ok(first && second);
+    assert.notEqual(first.token, second.token);
+    assert.ok(first.expiresOnTimestamp <= Date.now() + 120_000);
+    await collect(fixture.createClient(subscriptionId, { clientId: shortLived }).hostPools.list());
+    assert.equal(fixture.emulator.calls()[0]?.status, 200);
+    assert.ok(fixture.emulator.tokenRequests().length >= 2);
   });
 });

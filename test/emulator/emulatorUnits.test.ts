@@ -42,15 +42,18 @@ describe("TokenBucket", () => {
 });
 
 describe("resolveScenario", () => {
-  it("rejects a session host name that is not an FQDN and duplicated sessions", () => {
+  it("accepts bare session host names up to 48 characters and rejects longer ones, paths and duplicated sessions", () => {
     const id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-    assert.throws(
-      () =>
-        resolveScenario({
-          subscriptions: [{ id, hostPools: [{ name: "hp", resourceGroup: "rg", sessionHosts: [{ name: "nodots" }] }] }],
-        }),
-      /FQDN/,
+    const withHost = (name: string) => ({
+      subscriptions: [{ id, hostPools: [{ name: "hp", resourceGroup: "rg", sessionHosts: [{ name }] }] }],
+    });
+    assert.equal(
+      resolveScenario(withHost("userSess-sh-0")).subscriptions[0]?.hostPools[0]?.sessionHosts[0]?.name,
+      "userSess-sh-0",
     );
+    resolveScenario(withHost("x".repeat(48)));
+    assert.throws(() => resolveScenario(withHost("x".repeat(49))), /sessionHosts\.0\.name/);
+    assert.throws(() => resolveScenario(withHost("a/b")), /one path segment/);
     const duplicate = { id: "1", userPrincipalName: "a@contoso.com", sessionState: "Active" };
     assert.throws(
       () =>
@@ -70,5 +73,26 @@ describe("resolveScenario", () => {
         }),
       /duplicated session/,
     );
+  });
+
+  it("defaults to 204 deletes, 204 for a missing session and pages of 200 sessions and 100 host pools", () => {
+    const resolved = resolveScenario({ subscriptions: [] });
+    assert.deepEqual(
+      {
+        deleteStatus: resolved.deleteStatus,
+        missingSessionDeleteStatus: resolved.missingSessionDeleteStatus,
+        sessionPageSize: resolved.sessionPageSize,
+        hostPoolPageSize: resolved.hostPoolPageSize,
+      },
+      { deleteStatus: 204, missingSessionDeleteStatus: 204, sessionPageSize: 200, hostPoolPageSize: 100 },
+    );
+  });
+
+  it("rejects page faults that do not answer 200 and error faults that answer below 400", () => {
+    const withFault = (fault: object) => ({ faults: [fault], subscriptions: [] });
+    resolveScenario(withFault({ status: 200, body: "nullValue" }));
+    resolveScenario(withFault({ status: 404, body: "html", match: { path: "/x" } }));
+    assert.throws(() => resolveScenario(withFault({ status: 500, body: "emptyObject" })), /faults\.0\.status/);
+    assert.throws(() => resolveScenario(withFault({ status: 200 })), /faults\.0\.status/);
   });
 });

@@ -143,4 +143,66 @@ describe("paging through nextLink", () => {
       ],
     );
   });
+
+  it("ends a finished userSessions listing with nextLink null and leaves the key out of the host pool listing", async () => {
+    const { token } = (await fixture.credential().getToken("https://management.azure.com/.default")) ?? { token: "" };
+    const base = `/subscriptions/${subscriptionId}`;
+    const pool = `${base}/resourceGroups/rg-paging/providers/Microsoft.DesktopVirtualization/hostPools/hp-big`;
+    const lastSessions = await rawArmRequest(fixture.emulator, {
+      path: `${pool}/userSessions?api-version=2024-04-03&pageSize=10`,
+      bearerToken: token,
+    });
+    assert.equal((lastSessions.body as { value: unknown[] }).value.length, 7);
+    assert.ok(Object.hasOwn(lastSessions.body as object, "nextLink"));
+    assert.equal((lastSessions.body as { nextLink?: unknown }).nextLink, null);
+    const hostSessions = await rawArmRequest(fixture.emulator, {
+      path: `${pool}/sessionHosts/sh-0.contoso.com/userSessions?api-version=2024-04-03&pageSize=10`,
+      bearerToken: token,
+    });
+    assert.equal((hostSessions.body as { nextLink?: unknown }).nextLink, null);
+    const lastPools = await rawArmRequest(fixture.emulator, {
+      path: `${base}/providers/Microsoft.DesktopVirtualization/hostPools?api-version=2024-04-03&pageSize=10`,
+      bearerToken: token,
+    });
+    assert.equal((lastPools.body as { value: unknown[] }).value.length, 5);
+    assert.ok(!Object.hasOwn(lastPools.body as object, "nextLink"));
+  });
+
+  it("pages 200 sessions and 100 host pools by default, and a scenario can change both", async () => {
+    const many: Scenario = {
+      subscriptions: [
+        {
+          id: subscriptionId,
+          hostPools: Array.from({ length: 101 }, (_, pool) => ({
+            name: `hp-${pool}`,
+            resourceGroup: "rg-many",
+            sessionHosts:
+              pool === 0
+                ? [
+                    {
+                      name: "sh-0",
+                      sessions: Array.from({ length: 401 }, (_, index) => ({
+                        id: String(index + 1),
+                        userPrincipalName: `user${index}@contoso.com`,
+                        sessionState: "Active" as const,
+                      })),
+                    },
+                  ]
+                : [],
+          })),
+        },
+      ],
+    };
+    fixture.emulator.load(many);
+    const client = fixture.createClient(subscriptionId);
+    assert.equal((await collect(client.hostPools.list())).length, 101);
+    assert.equal((await collect(client.userSessions.listByHostPool("rg-many", "hp-0"))).length, 401);
+    const pages = (operation: string) => fixture.emulator.calls().filter((call) => call.operation === operation).length;
+    assert.deepEqual([pages("listHostPools"), pages("listUserSessions")], [2, 3]);
+
+    fixture.emulator.load({ ...many, sessionPageSize: 1000, hostPoolPageSize: 50 });
+    assert.equal((await collect(client.hostPools.list())).length, 101);
+    assert.equal((await collect(client.userSessions.listByHostPool("rg-many", "hp-0"))).length, 401);
+    assert.deepEqual([pages("listHostPools"), pages("listUserSessions")], [3, 1]);
+  });
 });

@@ -5,7 +5,9 @@ import type { RunningEmulator } from "../../emulator/startEmulator";
 export interface RawArmResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
+  /** The parsed body when it is JSON; undefined when empty or of another content type. */
   readonly body: unknown;
+  readonly text: string;
 }
 
 /** A plain HTTPS request to the emulator's ARM listener, trusting only its CA: for what the SDK would not send. */
@@ -30,10 +32,12 @@ export function rawArmRequest(
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
+          const json = /json/i.test(response.headers["content-type"] ?? "");
           resolve({
             status: response.statusCode ?? 0,
             headers: response.headers,
-            body: text === "" ? undefined : JSON.parse(text),
+            body: text !== "" && json ? JSON.parse(text) : undefined,
+            text,
           });
         });
         response.on("error", reject);

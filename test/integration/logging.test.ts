@@ -44,6 +44,6 @@ describe("logs", () => {
     const everything = [...result.logs, JSON.stringify(result.body)].join("\n");
     assert.doesNotMatch(everything, /Bearer|access_token|authorization:/i);
     assert.ok(!everything.includes(harness.emulator.identityHeader));
-    assert.doesNotMatch(everything, /\n\s+at /);
+    assert.doesNotMatch(everything, /\n[ \t]+at /);
   });
 });

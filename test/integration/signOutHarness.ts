@@ -3,7 +3,8 @@ import { startEmulator, type RunningEmulator } from "../../emulator/startEmulato
 import type { Scenario } from "../../emulator/scenario";
 import { createOpenApiHandler } from "../../src/http/openApiHandler";
 import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
-import { createRuntimeLoader } from "../../src/http/userSignoutRuntime";
+import { createRuntimeLoader, type UserSignoutRuntime } from "../../src/http/userSignoutRuntime";
+import type { Clock } from "../../src/base/clock";
 import type { SignOutReport } from "../../src/engine/signOutReport";
 
 export interface CallResult {
@@ -16,6 +17,8 @@ export interface SignOutHarness {
   readonly emulator: RunningEmulator;
   /** The real handler wired to the emulator through the settings it reads in Azure. */
   handler(settings?: Record<string, string>): HttpHandler;
+  /** The instance's runtime itself, to drive the engine with signals a test controls. */
+  runtime(settings?: Record<string, string>, clock?: Clock): UserSignoutRuntime;
   /** GET /api/openapi.json, wired the same way. */
   openApiHandler(settings?: Record<string, string>): HttpHandler;
   post(handler: HttpHandler, body: unknown, headers?: Record<string, string>): Promise<CallResult>;
@@ -32,8 +35,9 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
   // The identity library reads these from the process environment, exactly as in App Service.
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
-  const runtimeLoader = (settings: Record<string, string>) =>
+  const runtimeLoader = (settings: Record<string, string>, clock?: Clock) =>
     createRuntimeLoader({
+      ...(clock === undefined ? {} : { clock }),
       environment: {
         IDENTITY_ENDPOINT: emulator.identityEndpoint,
         IDENTITY_HEADER: emulator.identityHeader,
@@ -50,6 +54,11 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
     });
   return {
     emulator,
+    runtime(settings = {}, clock) {
+      const runtime = runtimeLoader(settings, clock)();
+      if (!runtime.ok) throw new Error(runtime.error.message);
+      return runtime.value;
+    },
     handler(settings = {}) {
       return createUserSignoutHandler({ loadRuntime: runtimeLoader(settings) });
     },

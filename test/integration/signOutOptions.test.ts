@@ -133,7 +133,7 @@ describe("notify first", () => {
   it("signs out anyway when a message fails to send, and reports the failure", async () => {
     load({
       ...tenantScenario({ paged: false }),
-      faults: [{ match: { operation: "sendMessage" }, status: 500, code: "InternalServerError" }],
+      faults: [{ match: { operation: "sendMessage" }, status: 409, code: "SessionHostNotReady" }],
     });
     const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com", notify: notice });
     assert.equal(result.status, 200);
@@ -141,7 +141,7 @@ describe("notify first", () => {
     assert.deepEqual(harness.remaining(), everyoneButAlice);
     assert.deepEqual(result.body.notifications, { sent: 0, failed: 2, notShown: 2, wouldSend: 0 });
     const failed = result.body.sessions.filter((s) => s.notification === "failed");
-    assert.ok(failed.every((s) => s.notificationError?.code === "InternalServerError" && s.outcome === "signedOut"));
+    assert.ok(failed.every((s) => s.notificationError?.code === "SessionHostNotReady" && s.outcome === "signedOut"));
     assert.equal(result.logs.filter((line) => line.includes("userSignout.notifyFailure")).length, 2);
   });
 

@@ -184,7 +184,7 @@ describe("failures upstream", () => {
     assert.doesNotMatch(JSON.stringify(result.body), /Bearer|stack|at [A-Za-z]+ \(/);
   });
 
-  it("keeps going when one host pool's listing fails, and a retry finishes the job", async () => {
+  it("retries a failing listing past the SDK's default three retries while the deadline allows", async () => {
     load({
       ...tenantScenario(),
       faults: [
@@ -192,7 +192,28 @@ describe("failures upstream", () => {
           match: { operation: "listUserSessions", hostPool: "HP-Beta" },
           status: 500,
           code: "InternalServerError",
-          count: 4,
+          count: 6,
+        },
+      ],
+    });
+    const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
+    assert.equal(result.status, 200);
+    assert.deepEqual(harness.remaining(), everyoneButAlice);
+    const betaListings = harness.emulator
+      .calls()
+      .filter((call) => call.operation === "listUserSessions" && call.hostPool === "HP-Beta");
+    assert.equal(betaListings.filter((call) => call.status === 500).length, 6);
+  });
+
+  it("keeps going when one host pool's listing fails, and a retry finishes the job", async () => {
+    load({
+      ...tenantScenario(),
+      faults: [
+        {
+          match: { operation: "listUserSessions", hostPool: "HP-Beta" },
+          status: 403,
+          code: "AuthorizationFailed",
+          count: 1,
         },
       ],
     });
@@ -201,7 +222,7 @@ describe("failures upstream", () => {
     assert.equal(first.status, 502);
     assert.deepEqual(
       first.body.errors.map((e) => [e.scope, e.hostPool, e.code]),
-      [["hostPool", "HP-Beta", "InternalServerError"]],
+      [["hostPool", "HP-Beta", "AuthorizationFailed"]],
     );
     assert.deepEqual(
       harness.remaining(),
@@ -264,7 +285,7 @@ describe("failures upstream", () => {
     assert.ok(gamma[1]!.startedAtMs - gamma[0]!.endedAtMs >= 900, "the retry waited for Retry-After");
   });
 
-  it("counts a session that is gone before its delete (204 or 404) as already gone", async () => {
+  it("counts a session whose delete answers 404 as already gone, and one answering 204 as signed out", async () => {
     const scenario = tenantScenario();
     const [subA] = scenario.subscriptions;
     const alpha = subA!.hostPools![0]!;
@@ -283,8 +304,9 @@ describe("failures upstream", () => {
     load(scenario);
     const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
     assert.equal(result.status, 200);
-    assert.equal(result.body.counts.alreadyGone, 2);
-    assert.equal(result.body.counts.signedOut, 2);
+    // Live, a 204 answers the delete of a session that was there: it says "gone now", not "was never there".
+    assert.equal(result.body.counts.alreadyGone, 1);
+    assert.equal(result.body.counts.signedOut, 3);
     assert.deepEqual(harness.remaining(), everyoneButAlice);
   });
 
@@ -369,7 +391,7 @@ describe("configuration errors", () => {
     [{ AZURE_CLIENT_ID: "not-a-guid" }, "AZURE_CLIENT_ID"],
     [{ AZURE_CLOUD: "AzureGermany" }, "AZURE_CLOUD"],
     [{ AZURE_RESOURCE_MANAGER_ENDPOINT: "http://127.0.0.1:1" }, "AZURE_RESOURCE_MANAGER_ENDPOINT"],
-    [{ AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "0" }, "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION"],
+    [{ AVD_ARM_MAX_SOCKETS: "0" }, "AVD_ARM_MAX_SOCKETS"],
     [{ AVD_DEADLINE_SECONDS: "-1" }, "AVD_DEADLINE_SECONDS"],
     [{ AVD_SERVER_SIDE_FILTER: "yes please" }, "AVD_SERVER_SIDE_FILTER"],
     [{ IDENTITY_HEADER: "" }, "IDENTITY_HEADER"],

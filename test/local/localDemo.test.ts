@@ -64,6 +64,14 @@ describe("the local demo (npm start)", () => {
     );
   });
 
+  it("prints the Azurite endpoints the app uses as AzureWebJobsStorage", () => {
+    assert.ok(
+      printed.some((line) =>
+        /^Azurite \(AzureWebJobsStorage\): queues http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1/.test(line),
+      ),
+    );
+  });
+
   it("refuses a call without the function key, like the Functions host", async () => {
     assert.equal((await signOut('{"userPrincipalName":"alice@contoso.com"}')).status, 401);
     assert.equal(

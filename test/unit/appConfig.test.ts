@@ -22,7 +22,13 @@ describe("parseAppConfig", () => {
     assert.deepEqual(result.value.subscriptionIds, [subscription]);
     assert.equal(result.value.resourceManagerEndpoint, "https://management.azure.com");
     assert.equal(result.value.tokenScope, "https://management.azure.com/.default");
-    assert.equal(result.value.maxConcurrencyPerSubscription, 50);
+    assert.equal(result.value.scanGatherMs, 25);
+    assert.deepEqual(result.value.armBudget, {
+      read: { burst: 250, perSecond: 25 },
+      delete: { burst: 200, perSecond: 10 },
+      write: { burst: 200, perSecond: 10 },
+      maxInFlight: 64,
+    });
     assert.equal(result.value.deadlineMs, 90_000);
     assert.equal(result.value.serverSideFilter, false);
     assert.equal(result.value.credential, "developer");
@@ -72,12 +78,16 @@ describe("parseAppConfig", () => {
   it("parses the tuning settings", () => {
     const result = parseAppConfig({
       ...base,
-      AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "8",
+      AVD_ARM_MAX_SOCKETS: "8",
+      AVD_ARM_READS_PER_SECOND: "12.5",
+      AVD_SCAN_GATHER_MS: "0",
       AVD_DEADLINE_SECONDS: "2.5",
       AVD_SERVER_SIDE_FILTER: "TRUE",
     });
     assert.ok(result.ok);
-    assert.equal(result.value.maxConcurrencyPerSubscription, 8);
+    assert.equal(result.value.armBudget.maxInFlight, 8);
+    assert.equal(result.value.armBudget.read.perSecond, 12.5);
+    assert.equal(result.value.scanGatherMs, 0);
     assert.equal(result.value.deadlineMs, 2500);
     assert.equal(result.value.serverSideFilter, true);
   });
@@ -103,18 +113,9 @@ describe("parseAppConfig", () => {
       "AZURE_RESOURCE_MANAGER_AUDIENCE",
     );
     expectConfigurationError({ ...base, AZURE_CLIENT_ID: "my-identity" }, "AZURE_CLIENT_ID");
-    expectConfigurationError(
-      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "0" },
-      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
-    );
-    expectConfigurationError(
-      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "2.5" },
-      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
-    );
-    expectConfigurationError(
-      { ...base, AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION: "many" },
-      "AVD_MAX_CONCURRENCY_PER_SUBSCRIPTION",
-    );
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "0" }, "AVD_ARM_MAX_SOCKETS");
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "2.5" }, "AVD_ARM_MAX_SOCKETS");
+    expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: "many" }, "AVD_ARM_MAX_SOCKETS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "600" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "soon" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_SERVER_SIDE_FILTER: "maybe" }, "AVD_SERVER_SIDE_FILTER");

@@ -66,18 +66,13 @@ describe("settings for asynchronous calls", () => {
     assert.match(storage.value.table.url, /^https:\/\/avdsignout\.table\.core\.windows\.net/);
   });
 
-  it("derives both service URIs from an account name", () => {
-    const config = parsed({ ...base, AzureWebJobsStorage__accountName: "avdsignout" });
-    assert.ok(config.storage.ok && config.storage.value.kind === "identity");
-    assert.equal(config.storage.value.tableServiceUri, "https://avdsignout.table.core.windows.net");
-  });
-
   it("names the setting at fault, without failing synchronous calls", () => {
     const half = parsed({ ...base, AzureWebJobsStorage__queueServiceUri: "https://a.queue.core.windows.net" });
     assert.ok(!half.storage.ok && half.storage.error.setting === "AzureWebJobsStorage__tableServiceUri");
     const credential = parsed({
       ...base,
-      AzureWebJobsStorage__accountName: "a1b2c3",
+      AzureWebJobsStorage__queueServiceUri: "https://a.queue.core.windows.net",
+      AzureWebJobsStorage__tableServiceUri: "https://a.table.core.windows.net",
       AzureWebJobsStorage__credential: "password",
     });
     assert.ok(!credential.storage.ok && credential.storage.error.setting === "AzureWebJobsStorage__credential");

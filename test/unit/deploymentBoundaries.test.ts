@@ -27,7 +27,7 @@ describe("what ships and what stays behind", () => {
         const resolved = specifier.startsWith(".")
           ? path.relative(root, path.resolve(root, path.dirname(file), specifier))
           : specifier;
-        assert.ok(!/^(emulator|local|test|bench)(\/|$)/.test(resolved), `${file} imports ${specifier}`);
+        assert.ok(!/^(?:emulator|local|test|bench)(?:\/|$)/.test(resolved), `${file} imports ${specifier}`);
       }
     }
   });
@@ -58,9 +58,19 @@ describe("what ships and what stays behind", () => {
     }
   });
 
-  it("leaves sources, tests, the emulator, the local runner, the benchmark and local settings out of the deployed package", () => {
+  it("leaves sources, tests, the emulator, the local runner, the benchmark, local settings and the deployment's own files out of the deployed package", () => {
     const ignored = readFileSync(path.join(root, ".funcignore"), "utf8").split(/\r?\n/);
-    for (const entry of ["src/", "test/", "emulator/", "local/", "bench/", "local.settings.json", ".build/"]) {
+    const deploymentFiles = ["infra/", "connector/", "tools/", "scripts/", ".github/", "azure.yaml"];
+    for (const entry of [
+      "src/",
+      "test/",
+      "emulator/",
+      "local/",
+      "bench/",
+      "local.settings.json",
+      ".build/",
+      ...deploymentFiles,
+    ]) {
       assert.ok(ignored.includes(entry), `.funcignore lacks ${entry}`);
     }
     assert.ok(

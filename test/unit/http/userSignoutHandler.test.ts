@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { parseAppConfig } from "../../../src/config/appConfig";
-import type { AvdSubscriptionClient } from "../../../src/azure/avdClient";
 import { createUserSignoutHandler } from "../../../src/http/userSignoutHandler";
 import { createRuntimeLoader } from "../../../src/http/userSignoutRuntime";
 import { maxBodyBytes } from "../../../src/http/readJsonBody";
@@ -20,16 +18,12 @@ function harness(environment: Record<string, string>): Harness {
   const logs: string[] = [];
   const handler = createUserSignoutHandler({
     loadRuntime: () => {
-      const config = parseAppConfig(environment);
-      if (!config.ok) return config;
+      const runtime = createRuntimeLoader({ environment })();
+      if (!runtime.ok) return runtime;
       return {
         ok: true,
         value: {
-          config: config.value,
-          clientFor: (): AvdSubscriptionClient => {
-            clientRequests++;
-            throw new Error("no Azure call may be made for this request");
-          },
+          ...runtime.value,
           signOut: () => {
             clientRequests++;
             return Promise.reject(new Error("no Azure call may be made for this request"));
@@ -98,6 +92,20 @@ describe("userSignout handler input checks", () => {
       400,
       "ValidationError",
       ["dryRun"],
+    ],
+    [
+      "a key given twice",
+      '{"userPrincipalName":"alice@contoso.com","dryRun":true,"dryRun":false}',
+      400,
+      "DuplicateKey",
+      ["dryRun"],
+    ],
+    [
+      "a nested key given twice, once escaped",
+      '{"userPrincipalName":"a@b.cd","notify":{"title":"t","message":"m","\\u0074itle":"u"}}',
+      400,
+      "DuplicateKey",
+      ["notify.title"],
     ],
     [
       "an oversized body",

@@ -1,0 +1,203 @@
+// avd-user-signout: the whole deployment (`azd up`, or infra/azuredeploy.json behind the
+// "Deploy to Azure" button). Subscription scope, because it creates the resource group and
+// grants the app's identity a role on each AVD subscription.
+//
+// Whoever deploys needs Owner or User Access Administrator (or Role Based Access Control
+// Administrator) on each AVD subscription and on the target subscription, to create the role
+// assignments.
+targetScope = 'subscription'
+
+metadata description = 'Signs a user out of every Azure Virtual Desktop session across the configured subscriptions (Azure Functions, Flex Consumption).'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd); makes the resource names unique and names the resource group.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource. Flex Consumption must be offered there.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Resource group to create or reuse. Empty: rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@minLength(36)
+@description('AVD_SUBSCRIPTION_IDS: the subscriptions to search, as GUIDs separated by commas. The app\'s identity gets Desktop Virtualization User Session Operator on each.')
+param avdSubscriptionIds string
+
+@allowed([
+  ''
+  'AzureCloud'
+  'AzureUSGovernment'
+  'AzureChinaCloud'
+])
+@description('AZURE_CLOUD: decides the ARM endpoint and token audience. Empty: the cloud this deployment runs in.')
+param azureCloud string = ''
+
+@description('AZURE_RESOURCE_MANAGER_ENDPOINT: where ARM requests go (https only). Empty: the cloud\'s.')
+param resourceManagerEndpoint string = ''
+
+@description('AZURE_RESOURCE_MANAGER_AUDIENCE: the token audience. Empty: the cloud\'s.')
+param resourceManagerAudience string = ''
+
+@description('AVD_DEADLINE_SECONDS: time budget of one synchronous request, 0.1 to 220 seconds.')
+param deadlineSeconds string = '90'
+
+@description('AVD_SERVER_SIDE_FILTER: also ask the service to filter listings by UPN (see the README before enabling).')
+param serverSideFilter bool = false
+
+@minValue(0)
+@description('AVD_SCAN_GATHER_MS: how long a scan waits to gather concurrent requests before listing, in ms.')
+param scanGatherMs int = 25
+
+@minValue(1)
+@description('AVD_ARM_READ_BURST: ARM read bucket size per subscription.')
+param armReadBurst int = 250
+
+@minValue(1)
+@description('AVD_ARM_READS_PER_SECOND: ARM read bucket refill per second.')
+param armReadsPerSecond int = 25
+
+@minValue(1)
+@description('AVD_ARM_DELETE_BURST: ARM delete bucket size per subscription.')
+param armDeleteBurst int = 200
+
+@minValue(1)
+@description('AVD_ARM_DELETES_PER_SECOND: ARM delete bucket refill per second.')
+param armDeletesPerSecond int = 10
+
+@minValue(1)
+@description('AVD_ARM_WRITE_BURST: ARM write (disconnect, message) bucket size per subscription.')
+param armWriteBurst int = 200
+
+@minValue(1)
+@description('AVD_ARM_WRITES_PER_SECOND: ARM write bucket refill per second.')
+param armWritesPerSecond int = 10
+
+@minValue(1)
+@description('AVD_ARM_MAX_SOCKETS: most connections to ARM per instance.')
+param armMaxSockets int = 64
+
+@minValue(1)
+@description('AVD_OPERATION_RETENTION_DAYS: how long the status of an asynchronous sign-out is kept.')
+param operationRetentionDays int = 7
+
+@minValue(0)
+@description('AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: longest grace period an asynchronous request may ask for.')
+param asyncMaxGracePeriodSeconds int = 3600
+
+@minValue(1)
+@description('AVD_JOB_DEADLINE_SECONDS: time budget of one asynchronous job.')
+param jobDeadlineSeconds int = 7200
+
+@minValue(1)
+@maxValue(3600)
+@description('AVD_JOB_MESSAGE_TIMEOUT_SECONDS: longest run of one queue message of an asynchronous job; below functionTimeout.')
+param jobMessageTimeoutSeconds int = 240
+
+@minValue(1)
+@maxValue(1000)
+@description('Most instances of the HTTP functions. Small on purpose: see the scale settings in app/resources.bicep.')
+param maximumInstanceCount int = 2
+
+@minValue(1)
+@maxValue(1000)
+@description('Concurrent HTTP requests per instance before the platform scales out.')
+param httpPerInstanceConcurrency int = 1000
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory per instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) guards the functions, and callers need a token for it as well as a function key. Empty: function keys only.')
+param authClientId string = ''
+
+@description('REQUIRED_CALLER_ROLE: app role (defined on that app registration) a caller must carry, e.g. AvdSignout.Operator. Applied only with authentication on.')
+param requiredCallerRole string = ''
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var resourceGroupNameOrDefault = empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+var identityName = 'id-avd-signout-${resourceToken}'
+// Known before anything is deployed, so the role assignments' names are too (what-if sees them).
+var identityResourceId = resourceId(
+  subscription().subscriptionId,
+  resourceGroupNameOrDefault,
+  'Microsoft.ManagedIdentity/userAssignedIdentities',
+  identityName
+)
+var tags = { 'azd-env-name': environmentName }
+// Lower-cased and de-duplicated (union), so each subscription gets one assignment and one name.
+var avdSubscriptionIdList = union(
+  map(filter(split(avdSubscriptionIds, ','), id => !empty(trim(id))), id => toLower(trim(id))),
+  []
+)
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: resourceGroupNameOrDefault
+  location: location
+  tags: tags
+}
+
+module app 'app/resources.bicep' = {
+  scope: rg
+  name: 'avd-signout-resources'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    identityName: identityName
+    maximumInstanceCount: maximumInstanceCount
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    instanceMemoryMB: instanceMemoryMB
+    enableAppServiceAuthentication: !empty(authClientId)
+    authClientId: authClientId
+    requiredCallerRole: requiredCallerRole
+    signOutSettings: {
+      AVD_SUBSCRIPTION_IDS: join(avdSubscriptionIdList, ',')
+      AZURE_CLOUD: empty(azureCloud) ? environment().name : azureCloud
+      AZURE_RESOURCE_MANAGER_ENDPOINT: resourceManagerEndpoint
+      AZURE_RESOURCE_MANAGER_AUDIENCE: resourceManagerAudience
+      AVD_DEADLINE_SECONDS: deadlineSeconds
+      AVD_SERVER_SIDE_FILTER: string(serverSideFilter)
+      AVD_SCAN_GATHER_MS: string(scanGatherMs)
+      AVD_ARM_READ_BURST: string(armReadBurst)
+      AVD_ARM_READS_PER_SECOND: string(armReadsPerSecond)
+      AVD_ARM_DELETE_BURST: string(armDeleteBurst)
+      AVD_ARM_DELETES_PER_SECOND: string(armDeletesPerSecond)
+      AVD_ARM_WRITE_BURST: string(armWriteBurst)
+      AVD_ARM_WRITES_PER_SECOND: string(armWritesPerSecond)
+      AVD_ARM_MAX_SOCKETS: string(armMaxSockets)
+      AVD_OPERATION_RETENTION_DAYS: string(operationRetentionDays)
+      AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: string(asyncMaxGracePeriodSeconds)
+      AVD_JOB_DEADLINE_SECONDS: string(jobDeadlineSeconds)
+      AVD_JOB_MESSAGE_TIMEOUT_SECONDS: string(jobMessageTimeoutSeconds)
+    }
+  }
+}
+
+// One subscription-scoped deployment per AVD subscription; the assignment's name is a guid() of
+// the subscription, the identity and the role, so a redeployment finds the same assignment.
+module avdSessionOperator 'app/avdSessionOperator.bicep' = [
+  for subscriptionId in avdSubscriptionIdList: {
+    scope: subscription(subscriptionId)
+    name: 'avd-signout-session-operator-${uniqueString(subscriptionId, resourceToken)}'
+    params: {
+      principalId: app.outputs.identityPrincipalId
+      identityResourceId: identityResourceId
+    }
+  }
+]
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = app.outputs.functionAppName
+output AZURE_FUNCTION_APP_URL string = 'https://${app.outputs.functionAppHostName}'
+output AZURE_CLIENT_ID string = app.outputs.identityClientId
+output AVD_SUBSCRIPTION_IDS string = join(avdSubscriptionIdList, ',')
+output AVD_ROLE_ASSIGNMENT_COUNT int = length(avdSubscriptionIdList)

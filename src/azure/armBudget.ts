@@ -1,0 +1,149 @@
+import { abortError, type AbortSignalLike, type Clock } from "../base/clock";
+
+/** ARM's token buckets: one per subscription (and principal) for each kind of request. */
+export type ArmRequestKind = "read" | "delete" | "write";
+
+export interface TokenBucketLimits {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
+export interface ArmBudgetLimits {
+  readonly read: TokenBucketLimits;
+  readonly delete: TokenBucketLimits;
+  readonly write: TokenBucketLimits;
+  /** Requests in flight to the ARM host at once, across every subscription. */
+  readonly maxInFlight: number;
+}
+
+export interface ArmBudgetTicket {
+  readonly subscriptionId: string;
+  readonly kind: ArmRequestKind;
+}
+
+export interface ArmBudget {
+  /**
+   * Waits for a token of the ticket's bucket and a free slot, then holds the slot until `release`.
+   * Deletes and writes go ahead of reads: a storm's sign-outs must not starve behind its scans.
+   */
+  acquire(ticket: ArmBudgetTicket, signal?: AbortSignalLike): Promise<() => void>;
+  /** Reads and actions waiting, for tests and the benchmark. */
+  readonly waiting: { readonly reads: number; readonly actions: number };
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAtMs: number;
+  readonly limits: TokenBucketLimits;
+}
+
+interface Waiter {
+  readonly ticket: ArmBudgetTicket;
+  readonly grant: (release: () => void) => void;
+  readonly fail: (error: Error) => void;
+  readonly signal: AbortSignalLike | undefined;
+  readonly onAbort: () => void;
+}
+
+/**
+ * One budget per instance, shared by every request: N concurrent requests then cost what ARM
+ * allows rather than N times it (429s the pipeline would have to sit out). The SDK pipeline still
+ * owns 429 and Retry-After; this only keeps us from asking for them.
+ */
+export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudget {
+  const buckets = new Map<string, Bucket>();
+  const actions: Waiter[] = [];
+  const reads: Waiter[] = [];
+  let inFlight = 0;
+  let wakeUp: AbortController | undefined;
+
+  const bucketFor = (ticket: ArmBudgetTicket): Bucket => {
+    const key = `${ticket.subscriptionId.toLowerCase()}/${ticket.kind}`;
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      const bucketLimits = limits[ticket.kind];
+      bucket = { tokens: bucketLimits.burst, updatedAtMs: clock.now(), limits: bucketLimits };
+      buckets.set(key, bucket);
+    }
+    const now = clock.now();
+    bucket.tokens = Math.min(
+      bucket.limits.burst,
+      bucket.tokens + ((now - bucket.updatedAtMs) / 1000) * bucket.limits.perSecond,
+    );
+    bucket.updatedAtMs = now;
+    return bucket;
+  };
+
+  const release = (): void => {
+    inFlight--;
+    pump();
+  };
+
+  /** Grants what can go now, in priority order; otherwise sleeps until the next token is due. */
+  const pump = (): void => {
+    let soonestMs = Number.POSITIVE_INFINITY;
+    for (const queue of [actions, reads]) {
+      for (let index = 0; index < queue.length && inFlight < limits.maxInFlight;) {
+        const waiter = queue[index]!;
+        const bucket = bucketFor(waiter.ticket);
+        if (bucket.tokens >= 1) {
+          bucket.tokens -= 1;
+          inFlight++;
+          queue.splice(index, 1);
+          waiter.signal?.removeEventListener("abort", waiter.onAbort);
+          waiter.grant(once(release));
+        } else {
+          soonestMs = Math.min(soonestMs, ((1 - bucket.tokens) / bucket.limits.perSecond) * 1000);
+          index++;
+        }
+      }
+    }
+    if (Number.isFinite(soonestMs) && inFlight < limits.maxInFlight && wakeUp === undefined) {
+      const controller = new AbortController();
+      wakeUp = controller;
+      clock.sleep(Math.max(1, Math.ceil(soonestMs)), controller.signal).then(
+        () => {
+          wakeUp = undefined;
+          pump();
+        },
+        () => undefined,
+      );
+    }
+  };
+
+  return {
+    get waiting() {
+      return { reads: reads.length, actions: actions.length };
+    },
+    acquire(ticket, signal) {
+      if (signal?.aborted) return Promise.reject(abortError());
+      return new Promise((resolve, reject) => {
+        const queue = ticket.kind === "read" ? reads : actions;
+        const waiter: Waiter = {
+          ticket,
+          grant: resolve,
+          fail: reject,
+          signal,
+          onAbort: () => {
+            const index = queue.indexOf(waiter);
+            if (index >= 0) queue.splice(index, 1);
+            reject(abortError());
+          },
+        };
+        signal?.addEventListener("abort", waiter.onAbort, { once: true });
+        queue.push(waiter);
+        // A new waiter may be grantable at once; a pending wake-up is for a later token.
+        pump();
+      });
+    },
+  };
+}
+
+function once(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    fn();
+  };
+}

@@ -1,0 +1,39 @@
+/** Time as the engine sees it: injected so that tests drive it instead of waiting on it. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with an AbortError when the signal aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortError());
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+export function abortError(message = "The operation was aborted."): Error {
+  const error = new Error(message);
+  error.name = "AbortError";
+  return error;
+}
+
+/** The part of an abort signal that waiting needs; the Azure pipeline's signals are of this shape. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}

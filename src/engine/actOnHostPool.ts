@@ -1,0 +1,138 @@
+import type { Clock } from "../base/clock";
+import type { AvdArm } from "../azure/avdClient";
+import type { SessionActionResult } from "../azure/sessionActions";
+import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
+import type { MatchedSession } from "./matchSessions";
+import type { PoolActivityLock } from "./poolActivityLock";
+import { hostPoolKey } from "./sharedScan";
+import type { SignOutJob } from "./signOutJob";
+import type { NotificationOutcome, SessionOutcome, SessionResult } from "./signOutReport";
+
+export interface ActDependencies {
+  readonly arm: AvdArm;
+  readonly lock: PoolActivityLock;
+  readonly clock: Clock;
+}
+
+interface Notified {
+  readonly notification?: NotificationOutcome;
+  readonly notificationError?: UpstreamError;
+}
+
+function sessionResult(
+  session: MatchedSession,
+  outcome: SessionOutcome,
+  notified: Notified,
+  extra: { error?: UpstreamError; upstreamStatus?: number } = {},
+): SessionResult {
+  return {
+    ...session.ref,
+    userPrincipalName: session.userPrincipalName,
+    sessionState: session.sessionState,
+    outcome,
+    ...extra,
+    ...notified,
+  };
+}
+
+function hasState(session: MatchedSession, state: string): boolean {
+  return session.sessionState.toLowerCase() === state.toLowerCase();
+}
+
+/**
+ * One request's work in one host pool, after its listing: the message (only an Active session has
+ * a desktop to show it on), the grace period if a message was delivered, then one action per
+ * session. Deletes hold the pool against listings (see `PoolActivityLock`).
+ */
+export async function actOnHostPool(
+  job: SignOutJob,
+  sessions: readonly MatchedSession[],
+  dependencies: ActDependencies,
+  signal: AbortSignal,
+): Promise<SessionResult[]> {
+  if (sessions.length === 0) return [];
+  const stage = job.stage ?? "all";
+  const notifications =
+    job.notify !== undefined && stage !== "act"
+      ? await Promise.all(sessions.map((session) => notifySession(job, session, dependencies, signal)))
+      : sessions.map((): Notified => ({}));
+  if (stage === "notify") {
+    return sessions.map((session, index) => sessionResult(session, "pendingAction", notifications[index]!));
+  }
+  const delivered = notifications.some((notified) => notified.notification === "sent");
+  if (delivered && job.gracePeriodMs > 0) {
+    try {
+      await dependencies.clock.sleep(job.gracePeriodMs, signal);
+    } catch (error) {
+      // Only the deadline ends the wait early; then nothing is touched and a retry finishes the job.
+      const upstream = toUpstreamError(error);
+      return sessions.map((session, index) =>
+        sessionResult(session, "deadlineExceeded", notifications[index]!, { error: upstream }),
+      );
+    }
+  }
+  return Promise.all(
+    sessions.map((session, index) => actOnSession(job, session, notifications[index]!, dependencies, signal)),
+  );
+}
+
+async function notifySession(
+  job: SignOutJob,
+  session: MatchedSession,
+  { arm }: ActDependencies,
+  signal: AbortSignal,
+): Promise<Notified> {
+  if (!hasState(session, "Active")) return { notification: "notShown" };
+  if (job.dryRun || job.notify === undefined) return { notification: "wouldSend" };
+  const result = await arm.runSessionAction(
+    session.ref,
+    { kind: "sendMessage", title: job.notify.title, message: job.notify.message },
+    signal,
+  );
+  return result.kind === "done"
+    ? { notification: "sent" }
+    : {
+        notification: "failed",
+        notificationError:
+          result.kind === "failed"
+            ? result.error
+            : { code: "404", statusCode: result.statusCode, message: "User session does not exist." },
+      };
+}
+
+async function actOnSession(
+  job: SignOutJob,
+  session: MatchedSession,
+  notified: Notified,
+  { arm, lock }: ActDependencies,
+  signal: AbortSignal,
+): Promise<SessionResult> {
+  const disconnect = job.mode === "disconnect";
+  if (disconnect && hasState(session, "Disconnected")) return sessionResult(session, "alreadyDisconnected", notified);
+  if (job.dryRun) return sessionResult(session, disconnect ? "wouldDisconnect" : "wouldSignOut", notified);
+  let result: SessionActionResult;
+  if (disconnect) {
+    result = await arm.runSessionAction(session.ref, { kind: "disconnect" }, signal);
+  } else {
+    try {
+      result = await lock.run(
+        hostPoolKey(session.ref),
+        "deleting",
+        () => arm.runSessionAction(session.ref, { kind: "delete" }, signal),
+        signal,
+      );
+    } catch (error) {
+      result = { kind: "failed", error: toUpstreamError(error) };
+    }
+  }
+  if (result.kind === "done") {
+    return sessionResult(session, disconnect ? "disconnected" : "signedOut", notified, {
+      upstreamStatus: result.statusCode,
+    });
+  }
+  if (result.kind === "notFound") {
+    return sessionResult(session, "alreadyGone", notified, { upstreamStatus: result.statusCode });
+  }
+  const outcome: SessionOutcome = result.error.code === "DeadlineExceeded" ? "deadlineExceeded" : "failed";
+  return sessionResult(session, outcome, notified, { error: result.error });
+}

@@ -1,0 +1,130 @@
+import type { HostPoolSelector } from "./hostPoolSelector";
+import type { SignOutJob } from "./signOutJob";
+import type {
+  ListingStrategy,
+  NotificationOutcome,
+  ReportedError,
+  SessionOutcome,
+  SessionResult,
+  SignOutCounts,
+  SignOutReport,
+  SignOutStatus,
+  UserReport,
+} from "./signOutReport";
+import { userPrincipalNameKey } from "./userPrincipalName";
+
+/** Everything one request learnt and did, as data; the report is a function of it. */
+export interface RequestOutcome {
+  readonly subscriptionIds: readonly string[];
+  readonly strategy: ListingStrategy;
+  readonly selectors: readonly HostPoolSelector[] | undefined;
+  readonly selectorsMatched: ReadonlySet<number>;
+  readonly hostPoolsScanned: number;
+  readonly sessions: readonly SessionResult[];
+  readonly errors: readonly ReportedError[];
+  readonly warnings: readonly string[];
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number;
+}
+
+function compareSessions(a: SessionResult, b: SessionResult): number {
+  const keyA = [a.subscriptionId, a.resourceGroup, a.hostPool, a.sessionHost, a.sessionId].join("/").toLowerCase();
+  const keyB = [b.subscriptionId, b.resourceGroup, b.hostPool, b.sessionHost, b.sessionId].join("/").toLowerCase();
+  return keyA.localeCompare(keyB, "en", { numeric: true });
+}
+
+function decideStatus(errors: readonly ReportedError[], sessions: readonly SessionResult[]): SignOutStatus {
+  const deadlineHit =
+    errors.some((error) => error.code === "DeadlineExceeded") ||
+    sessions.some((session) => session.outcome === "deadlineExceeded");
+  if (deadlineHit) return "deadlineExceeded";
+  return errors.length > 0 || sessions.some((session) => session.outcome === "failed") ? "failed" : "completed";
+}
+
+function countSessions(
+  job: SignOutJob,
+  sessions: readonly SessionResult[],
+): Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned"> {
+  const count = (outcome: SessionOutcome): number => sessions.filter((session) => session.outcome === outcome).length;
+  return {
+    sessionsFound: sessions.length,
+    signedOut: count("signedOut"),
+    alreadyGone: count("alreadyGone"),
+    wouldSignOut: count("wouldSignOut"),
+    failed: count("failed"),
+    deadlineExceeded: count("deadlineExceeded"),
+    ...(job.mode === "disconnect"
+      ? {
+          disconnected: count("disconnected"),
+          alreadyDisconnected: count("alreadyDisconnected"),
+          wouldDisconnect: count("wouldDisconnect"),
+        }
+      : {}),
+  };
+}
+
+export function buildReport(job: SignOutJob, outcome: RequestOutcome): SignOutReport {
+  const sessions = [...outcome.sessions].sort(compareSessions);
+  // A subscription or host pool that could not be read may hold any user's sessions.
+  const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");
+  const users: UserReport[] = job.userPrincipalNames.map((userPrincipalName) => {
+    const key = userPrincipalNameKey(userPrincipalName);
+    const own = sessions.filter((session) => userPrincipalNameKey(session.userPrincipalName) === key);
+    return {
+      userPrincipalName,
+      status: decideStatus(scopeErrors, own),
+      counts: countSessions(job, own),
+      sessions: own,
+    };
+  });
+  const notified = (result: NotificationOutcome): number =>
+    sessions.filter((session) => session.notification === result).length;
+  const [single] = job.userPrincipalNames;
+  const { requestedBy, reason, caller } = job.audit ?? {};
+  return {
+    operationId: job.operationId,
+    ...(job.batch || single === undefined
+      ? { userPrincipalNames: [...job.userPrincipalNames] }
+      : { userPrincipalName: single }),
+    mode: job.mode,
+    dryRun: job.dryRun,
+    status: decideStatus(outcome.errors, sessions),
+    startedAt: new Date(outcome.startedAtMs).toISOString(),
+    durationMs: Math.max(0, Math.round(outcome.finishedAtMs - outcome.startedAtMs)),
+    strategy: outcome.strategy,
+    scope: {
+      subscriptionIds: [...outcome.subscriptionIds],
+      ...(job.hostPools === undefined ? {} : { hostPools: [...job.hostPools] }),
+    },
+    ...(outcome.selectors === undefined
+      ? {}
+      : {
+          hostPoolsNotFound: outcome.selectors
+            .filter((_, index) => !outcome.selectorsMatched.has(index))
+            .map((selector) => selector.text),
+        }),
+    ...(requestedBy === undefined ? {} : { requestedBy }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(caller === undefined ? {} : { caller }),
+    ...(job.notify === undefined
+      ? {}
+      : {
+          gracePeriodSeconds: Math.round(job.gracePeriodMs / 1000),
+          notifications: {
+            sent: notified("sent"),
+            failed: notified("failed"),
+            notShown: notified("notShown"),
+            wouldSend: notified("wouldSend"),
+          },
+        }),
+    counts: {
+      subscriptions: outcome.subscriptionIds.length,
+      hostPoolsScanned: outcome.hostPoolsScanned,
+      ...countSessions(job, sessions),
+    },
+    users,
+    sessions,
+    errors: [...outcome.errors],
+    ...(outcome.warnings.length === 0 ? {} : { warnings: [...outcome.warnings] }),
+  };
+}

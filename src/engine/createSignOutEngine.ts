@@ -1,0 +1,44 @@
+import type { Clock } from "../base/clock";
+import type { AvdArm } from "../azure/avdClient";
+import { createPoolActivityLock } from "./poolActivityLock";
+import { createScanCoordinator } from "./scanCoordinator";
+import { serveSignOut } from "./serveSignOut";
+import { openSharedScan, type SharedScan } from "./sharedScan";
+import type { SignOutJob, SignOutOptions } from "./signOutJob";
+import type { SignOutReport } from "./signOutReport";
+
+export interface SignOutEngineDependencies {
+  readonly arm: AvdArm;
+  readonly clock: Clock;
+  readonly scanGatherMs: number;
+  /** The operator has confirmed `$filter` compares UPNs case-insensitively: see `chooseListingStrategy`. */
+  readonly serverSideFilter: boolean;
+}
+
+export type SignOut = (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
+
+/**
+ * One engine per instance: every request (HTTP or queue) goes through the same coordinator, so
+ * concurrent requests share scans, and through the same pool lock, so no scan's listing of a host
+ * pool overlaps another's deletes in it.
+ */
+export function createSignOutEngine(dependencies: SignOutEngineDependencies): SignOut {
+  const lock = createPoolActivityLock();
+  const coordinator = createScanCoordinator<SharedScan>({
+    clock: dependencies.clock,
+    gatherMs: dependencies.scanGatherMs,
+    openScan: (signals) => openSharedScan(dependencies.arm, lock, signals),
+  });
+  return (job, options) =>
+    serveSignOut(
+      job,
+      {
+        arm: dependencies.arm,
+        clock: dependencies.clock,
+        lock,
+        serverSideFilter: dependencies.serverSideFilter,
+        join: (signal) => coordinator.join(signal),
+      },
+      options.abortSignal,
+    );
+}

@@ -1,0 +1,95 @@
+import { abortError, type Clock } from "../base/clock";
+
+/** One shared round of listings: every member joined before it opened. */
+export interface ScanMembership<TScan> {
+  readonly scan: TScan;
+  /** The member has every listing it needs: once all members have, the next scan may open. */
+  readonly doneListing: () => void;
+}
+
+export interface ScanCoordinator<TScan> {
+  /**
+   * Waits for the next scan to open and joins it. Rejects with an AbortError, having touched
+   * nothing, when the signal aborts first.
+   */
+  join(signal: AbortSignal): Promise<ScanMembership<TScan>>;
+}
+
+export interface ScanCoordinatorOptions<TScan> {
+  readonly clock: Clock;
+  /** How long the first waiter holds the door for others; small, so a lone request barely waits. */
+  readonly gatherMs: number;
+  /** Makes the listings of one scan; `signals` are the members', for cancelling shared work. */
+  readonly openScan: (signals: readonly AbortSignal[]) => TScan;
+}
+
+interface Waiting<TScan> {
+  readonly signal: AbortSignal;
+  readonly admit: (membership: ScanMembership<TScan>) => void;
+}
+
+/**
+ * Group commit for sign-outs. A request is served only by listings that start after it arrived,
+ * so nothing that existed when it arrived is missed: requests that arrive while a scan is listing
+ * wait for the next one, which opens once the running scan's members have all finished listing
+ * (and the gathering window has passed), and then lists once for all of them.
+ */
+export function createScanCoordinator<TScan>(options: ScanCoordinatorOptions<TScan>): ScanCoordinator<TScan> {
+  let waiting: Waiting<TScan>[] = [];
+  let listingMembers = 0;
+  let opening = false;
+
+  /** Requests that waited out a running scan have gathered already; a lone one holds the door briefly. */
+  const maybeOpen = (afterScan: boolean): void => {
+    if (opening || listingMembers > 0 || waiting.length === 0) return;
+    if (afterScan) {
+      open();
+      return;
+    }
+    opening = true;
+    options.clock.sleep(options.gatherMs).then(open, open);
+  };
+
+  const open = (): void => {
+    opening = false;
+    const members = waiting.filter((member) => !member.signal.aborted);
+    waiting = [];
+    if (members.length === 0) return;
+    const scan = options.openScan(members.map((member) => member.signal));
+    listingMembers = members.length;
+    for (const member of members) {
+      let done = false;
+      member.admit({
+        scan,
+        doneListing: () => {
+          if (done) return;
+          done = true;
+          listingMembers--;
+          maybeOpen(true);
+        },
+      });
+    }
+  };
+
+  return {
+    join(signal) {
+      if (signal.aborted) return Promise.reject(abortError());
+      return new Promise((resolve, reject) => {
+        const member: Waiting<TScan> = {
+          signal,
+          admit: (membership) => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(membership);
+          },
+        };
+        const onAbort = (): void => {
+          waiting = waiting.filter((other) => other !== member);
+          reject(abortError());
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        waiting.push(member);
+        maybeOpen(false);
+      });
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import type { Clock } from "../base/clock";
+import { parseHostPoolId, type HostPoolRef } from "../azure/armResourceId";
+import type { ListedHostPool } from "../azure/listingPage";
+import { userPrincipalNameFilter } from "../azure/odataFilter";
+import { toUpstreamError } from "../azure/upstreamError";
+import { actOnHostPool, type ActDependencies } from "./actOnHostPool";
+import { untilAborted } from "./abortSignals";
+import { buildReport } from "./buildReport";
+import { parseHostPoolSelector, selectsHostPool, type HostPoolSelector } from "./hostPoolSelector";
+import { chooseListingStrategy } from "./listingStrategy";
+import { matchSessions } from "./matchSessions";
+import type { ScanMembership } from "./scanCoordinator";
+import type { SessionListing, SharedScan } from "./sharedScan";
+import type { SignOutJob } from "./signOutJob";
+import type { ListingStrategy, ReportedError, SessionResult, SignOutReport } from "./signOutReport";
+import { userPrincipalNameKey } from "./userPrincipalName";
+
+export interface ServeDependencies extends ActDependencies {
+  readonly clock: Clock;
+  readonly serverSideFilter: boolean;
+  readonly join: (signal: AbortSignal) => Promise<ScanMembership<SharedScan>>;
+}
+
+interface Plan {
+  readonly job: SignOutJob;
+  readonly userKeys: ReadonlySet<string>;
+  readonly strategy: ListingStrategy;
+  readonly selectors: readonly HostPoolSelector[] | undefined;
+  readonly subscriptionIds: readonly string[];
+}
+
+/** What one host pool gave one request: sessions acted on, or the reason it could not be read. */
+type HostPoolOutcome =
+  | {
+      readonly kind: "scanned";
+      readonly sessions: readonly SessionResult[];
+      readonly errors: readonly ReportedError[];
+    }
+  | { readonly kind: "failed"; readonly error: ReportedError };
+
+interface SubscriptionOutcome {
+  readonly hostPools: readonly HostPoolOutcome[];
+  readonly errors: readonly ReportedError[];
+  readonly warnings: readonly string[];
+  readonly selected: ReadonlySet<number>;
+}
+
+function planFor(job: SignOutJob, serverSideFilter: boolean): Plan {
+  const byKey = new Map<string, string>();
+  for (const upn of job.userPrincipalNames) {
+    const key = userPrincipalNameKey(upn);
+    if (!byKey.has(key)) byKey.set(key, upn);
+  }
+  const selectors = job.hostPools?.map(parseHostPoolSelector);
+  let subscriptionIds = job.subscriptionIds;
+  // When every selector is a full id, only the subscriptions they name need a host pool listing.
+  if (selectors !== undefined && selectors.every((selector) => selector.kind === "id")) {
+    const named = new Set(selectors.map((selector) => (selector.kind === "id" ? selector.ref.subscriptionId : "")));
+    const lowerNamed = new Set([...named].map((id) => id.toLowerCase()));
+    subscriptionIds = subscriptionIds.filter((id) => lowerNamed.has(id.toLowerCase()));
+  }
+  return {
+    job: { ...job, userPrincipalNames: [...byKey.values()] },
+    userKeys: new Set(byKey.keys()),
+    strategy: chooseListingStrategy(byKey.size, serverSideFilter),
+    selectors,
+    subscriptionIds,
+  };
+}
+
+/**
+ * Serves one request: joins the next shared scan, takes from its listings what lies in the
+ * request's scope, matches the request's users, acts per host pool, and builds the request's own
+ * report. Failures are data; only the deadline (the signal) ends it early, with a partial report.
+ */
+export async function serveSignOut(
+  job: SignOutJob,
+  dependencies: ServeDependencies,
+  signal: AbortSignal,
+): Promise<SignOutReport> {
+  const startedAtMs = dependencies.clock.now();
+  const plan = planFor(job, dependencies.serverSideFilter);
+  const report = (outcome: Omit<Parameters<typeof buildReport>[1], "startedAtMs" | "finishedAtMs" | "strategy">) =>
+    buildReport(plan.job, {
+      ...outcome,
+      strategy: plan.strategy,
+      startedAtMs,
+      finishedAtMs: dependencies.clock.now(),
+    });
+
+  let membership: ScanMembership<SharedScan>;
+  try {
+    membership = await dependencies.join(signal);
+  } catch (error) {
+    const upstream = toUpstreamError(error);
+    return report({
+      subscriptionIds: plan.subscriptionIds,
+      selectors: plan.selectors,
+      selectorsMatched: new Set(),
+      hostPoolsScanned: 0,
+      sessions: [],
+      errors: plan.subscriptionIds.map((subscriptionId) => ({
+        scope: "subscription",
+        subscriptionId,
+        ...upstream,
+        message: "The deadline was reached before this request's scan started; nothing was touched.",
+      })),
+      warnings: [],
+    });
+  }
+
+  const subscriptions = plan.subscriptionIds.map((subscriptionId) =>
+    serveSubscription(plan, membership.scan, subscriptionId, dependencies, signal),
+  );
+  // The next scan may open once this request has every listing it needs (or has given up on them).
+  void Promise.all(subscriptions.map((subscription) => subscription.sessionListings))
+    .then((listings) => Promise.allSettled(listings.flat()))
+    .finally(membership.doneListing);
+
+  const outcomes = await Promise.all(subscriptions.map((subscription) => subscription.outcome));
+  const hostPools = outcomes.flatMap((outcome) => outcome.hostPools);
+  const selected = new Set(outcomes.flatMap((outcome) => [...outcome.selected]));
+  return report({
+    subscriptionIds: plan.subscriptionIds,
+    selectors: plan.selectors,
+    selectorsMatched: selected,
+    hostPoolsScanned: hostPools.filter((pool) => pool.kind === "scanned").length,
+    sessions: hostPools.flatMap((pool) => (pool.kind === "scanned" ? pool.sessions : [])),
+    errors: [
+      ...outcomes.flatMap((outcome) => outcome.errors),
+      ...hostPools.flatMap((pool) => (pool.kind === "scanned" ? pool.errors : [pool.error])),
+    ],
+    warnings: outcomes.flatMap((outcome) => outcome.warnings),
+  });
+}
+
+function serveSubscription(
+  plan: Plan,
+  scan: SharedScan,
+  subscriptionId: string,
+  dependencies: ServeDependencies,
+  signal: AbortSignal,
+): { sessionListings: Promise<Promise<unknown>[]>; outcome: Promise<SubscriptionOutcome> } {
+  const listing = untilAborted(scan.hostPools(subscriptionId), signal).catch((error: unknown) => ({
+    kind: "failed" as const,
+    error: toUpstreamError(error),
+  }));
+  const pools = listing.then((hostPoolListing) => {
+    if (hostPoolListing.kind === "failed")
+      return { hostPoolListing, pools: [], errors: [], selected: new Set<number>() };
+    const { inScope, errors, selected } = selectHostPools(plan, subscriptionId, hostPoolListing.hostPools);
+    const served = inScope.map((hostPool) => serveHostPool(plan, scan, hostPool, dependencies, signal));
+    return { hostPoolListing, pools: served, errors, selected };
+  });
+  const outcome = pools.then(
+    async ({ hostPoolListing, pools: served, errors, selected }): Promise<SubscriptionOutcome> => {
+      if (hostPoolListing.kind === "failed") {
+        return {
+          hostPools: [],
+          errors: [{ scope: "subscription", subscriptionId, ...hostPoolListing.error }],
+          warnings: [],
+          selected: new Set(),
+        };
+      }
+      const warnings =
+        hostPoolListing.hostPools.length === 0
+          ? [
+              `No host pools visible in subscription ${subscriptionId}: check the role assignment at subscription scope (a missing role can look like an empty list).`,
+            ]
+          : [];
+      return { hostPools: await Promise.all(served.map((pool) => pool.outcome)), errors, warnings, selected };
+    },
+  );
+  return { sessionListings: pools.then(({ pools: served }) => served.map((pool) => pool.listed)), outcome };
+}
+
+/** The listed host pools that lie in the request's scope, and which selectors they matched. */
+function selectHostPools(
+  plan: Plan,
+  subscriptionId: string,
+  listedHostPools: readonly ListedHostPool[],
+): { inScope: HostPoolRef[]; errors: ReportedError[]; selected: Set<number> } {
+  const errors: ReportedError[] = [];
+  const selected = new Set<number>();
+  const inScope: HostPoolRef[] = [];
+  for (const listed of listedHostPools) {
+    const ref = listed.id === undefined ? undefined : parseHostPoolId(listed.id);
+    if (ref === undefined) {
+      errors.push({
+        scope: "hostPool",
+        subscriptionId,
+        hostPool: listed.name ?? "",
+        code: "UnrecognizedResourceId",
+        message: "The host pool's resource id could not be parsed; it was not scanned.",
+      });
+      continue;
+    }
+    const matching = (plan.selectors ?? []).flatMap((selector, index) =>
+      selectsHostPool(selector, ref) ? [index] : [],
+    );
+    matching.forEach((index) => selected.add(index));
+    if (plan.selectors === undefined || matching.length > 0) inScope.push(ref);
+  }
+  return { inScope, errors, selected };
+}
+
+function serveHostPool(
+  plan: Plan,
+  scan: SharedScan,
+  hostPool: HostPoolRef,
+  dependencies: ServeDependencies,
+  signal: AbortSignal,
+): { listed: Promise<unknown>; outcome: Promise<HostPoolOutcome> } {
+  const filters =
+    plan.strategy === "filteredPerUser" ? plan.job.userPrincipalNames.map(userPrincipalNameFilter) : [undefined];
+  const listed = Promise.all(
+    filters.map((filter) =>
+      untilAborted(scan.sessions(hostPool, filter), signal).catch((error: unknown): SessionListing => ({
+        kind: "failed",
+        error: toUpstreamError(error),
+      })),
+    ),
+  );
+  const outcome = listed.then(async (listings): Promise<HostPoolOutcome> => {
+    const failed = listings.find((listing) => listing.kind === "failed");
+    if (failed !== undefined) return { kind: "failed", error: { scope: "hostPool", ...hostPool, ...failed.error } };
+    const sessions = listings.flatMap((listing) => (listing.kind === "listed" ? listing.sessions : []));
+    const { matches, errors } = matchSessions(plan.userKeys, hostPool, sessions);
+    const results = await actOnHostPool(plan.job, matches, dependencies, signal);
+    return { kind: "scanned", sessions: results, errors };
+  });
+  return { listed, outcome };
+}

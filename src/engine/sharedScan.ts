@@ -1,0 +1,59 @@
+import type { HostPoolRef } from "../azure/armResourceId";
+import type { AvdArm } from "../azure/avdClient";
+import type { ListedHostPool, ListedSession } from "../azure/listingPage";
+import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
+import { whenAllAborted } from "./abortSignals";
+import type { PoolActivityLock } from "./poolActivityLock";
+
+export type HostPoolListing =
+  | { readonly kind: "listed"; readonly hostPools: readonly ListedHostPool[] }
+  | { readonly kind: "failed"; readonly error: UpstreamError };
+
+export type SessionListing =
+  | { readonly kind: "listed"; readonly sessions: readonly ListedSession[] }
+  | { readonly kind: "failed"; readonly error: UpstreamError };
+
+/** The listings of one scan, each made at most once however many of its members ask. */
+export interface SharedScan {
+  hostPools(subscriptionId: string): Promise<HostPoolListing>;
+  sessions(hostPool: HostPoolRef, filter: string | undefined): Promise<SessionListing>;
+}
+
+export function hostPoolKey(hostPool: HostPoolRef): string {
+  return [hostPool.subscriptionId, hostPool.resourceGroup, hostPool.hostPool].join("/").toLowerCase();
+}
+
+export function openSharedScan(arm: AvdArm, lock: PoolActivityLock, memberSignals: readonly AbortSignal[]): SharedScan {
+  const abortSignal = whenAllAborted(memberSignals);
+  const hostPoolListings = new Map<string, Promise<HostPoolListing>>();
+  const sessionListings = new Map<string, Promise<SessionListing>>();
+  return {
+    hostPools(subscriptionId) {
+      const key = subscriptionId.toLowerCase();
+      let listing = hostPoolListings.get(key);
+      if (listing === undefined) {
+        listing = arm.listHostPools(subscriptionId, { abortSignal }).then(
+          (hostPools): HostPoolListing => ({ kind: "listed", hostPools }),
+          (error: unknown): HostPoolListing => ({ kind: "failed", error: toUpstreamError(error) }),
+        );
+        hostPoolListings.set(key, listing);
+      }
+      return listing;
+    },
+    sessions(hostPool, filter) {
+      const poolKey = hostPoolKey(hostPool);
+      const key = `${poolKey}|${filter ?? ""}`;
+      let listing = sessionListings.get(key);
+      if (listing === undefined) {
+        listing = lock
+          .run(poolKey, "listing", () => arm.listUserSessions(hostPool, { abortSignal, filter }), abortSignal)
+          .then(
+            (sessions): SessionListing => ({ kind: "listed", sessions }),
+            (error: unknown): SessionListing => ({ kind: "failed", error: toUpstreamError(error) }),
+          );
+        sessionListings.set(key, listing);
+      }
+      return listing;
+    },
+  };
+}

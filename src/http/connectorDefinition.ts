@@ -1,0 +1,86 @@
+import type { z } from "zod";
+import { buildOpenApiDocument } from "./openApiDocument";
+
+type Json = { [key: string]: unknown };
+
+/** The name Power Platform pairs with the `api_key` connection parameter of apiProperties.json. */
+export const connectorSecurityDefinition = "api_key";
+
+// Shown first in the Power Automate / Logic Apps designer; every other request field sits under
+// "Show advanced options".
+const importantRequestFields = new Set(["userPrincipalName", "userPrincipalNames", "mode", "dryRun"]);
+
+const httpMethods = new Set(["get", "put", "post", "delete", "options", "head", "patch"]);
+
+function humanize(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Labels each property below `schema`: its own x-ms-visibility unless it already has one. */
+function labelProperties(schema: Json, visibilityOf: (name: string, depth: number) => string, depth: number): void {
+  if (isObject(schema.properties)) {
+    for (const [name, property] of Object.entries(schema.properties)) {
+      if (!isObject(property)) continue;
+      property["x-ms-visibility"] ??= visibilityOf(name, depth);
+      labelProperties(property, visibilityOf, depth + 1);
+    }
+  }
+  if (isObject(schema.items)) labelProperties(schema.items, visibilityOf, depth + 1);
+  if (isObject(schema.additionalProperties)) labelProperties(schema.additionalProperties, visibilityOf, depth + 1);
+}
+
+/**
+ * The API description as a Power Platform custom connector wants it: the function key as the
+ * `api_key` connection parameter, `x-ms-visibility` on every operation, parameter and field, and
+ * `x-ms-summary` on parameters that lack one (the builder gives each field its own). Everything
+ * else is the builder's document, so the connector cannot drift from `/api/openapi.json`.
+ */
+export function toConnectorDefinition(document: Json): Json {
+  const connector = structuredClone(document);
+  const schemes = isObject(connector.securityDefinitions) ? Object.values(connector.securityDefinitions) : [];
+  const functionKey = schemes.find((scheme) => isObject(scheme) && scheme.type === "apiKey");
+  if (!isObject(functionKey)) throw new Error("the API description names no apiKey security definition");
+  connector.securityDefinitions = { [connectorSecurityDefinition]: functionKey };
+  connector.security = [{ [connectorSecurityDefinition]: [] }];
+
+  for (const pathItem of Object.values(isObject(connector.paths) ? connector.paths : {})) {
+    if (!isObject(pathItem)) continue;
+    for (const [method, operation] of Object.entries(pathItem)) {
+      if (!httpMethods.has(method) || !isObject(operation)) continue;
+      operation["x-ms-visibility"] ??= "advanced";
+      for (const parameter of Array.isArray(operation.parameters) ? operation.parameters : []) {
+        if (!isObject(parameter)) continue;
+        parameter["x-ms-visibility"] ??= "important";
+        if (typeof parameter.name === "string") parameter["x-ms-summary"] ??= humanize(parameter.name);
+      }
+    }
+  }
+
+  const definitions = isObject(connector.definitions) ? connector.definitions : {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    if (!isObject(definition)) continue;
+    labelProperties(
+      definition,
+      name === "SignOutRequest"
+        ? (field, depth) => (depth === 0 && importantRequestFields.has(field) ? "important" : "advanced")
+        : // What a flow reads next: the top-level fields of an answer; the rest is detail.
+          (_field, depth) => (depth === 0 ? "important" : "advanced"),
+      0,
+    );
+  }
+  return connector;
+}
+
+/**
+ * connector/apiDefinition.swagger.json as committed: without `host` (each deployment has its own;
+ * set it on the connector's General page or with `paconn`), indented with four spaces as the
+ * Power Platform connector coding standards ask.
+ */
+export function connectorDefinitionFile(requestSchema: z.ZodType): string {
+  return `${JSON.stringify(toConnectorDefinition(buildOpenApiDocument({ requestSchema })), null, 4)}\n`;
+}

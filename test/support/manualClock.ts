@@ -1,0 +1,57 @@
+import { abortError, type Clock } from "../../src/base/clock";
+
+interface Timer {
+  readonly dueMs: number;
+  readonly resolve: () => void;
+}
+
+/** A clock the test moves: sleeps end only when `advance` passes their time. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void;
+  /** Sleeps not yet due. */
+  pending(): number;
+}
+
+export function createManualClock(startMs = Date.UTC(2026, 10, 25, 9, 0, 0)): ManualClock {
+  let nowMs = startMs;
+  let timers: Timer[] = [];
+  return {
+    now: () => nowMs,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(abortError());
+          return;
+        }
+        const timer: Timer = {
+          dueMs: nowMs + ms,
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        const onAbort = (): void => {
+          timers = timers.filter((other) => other !== timer);
+          reject(abortError());
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        timers.push(timer);
+      }),
+    advance(ms) {
+      nowMs += ms;
+      const due = timers.filter((timer) => timer.dueMs <= nowMs);
+      timers = timers.filter((timer) => timer.dueMs > nowMs);
+      for (const timer of due) timer.resolve();
+    },
+    pending: () => timers.length,
+  };
+}
+
+/** Waits (bounded, by turns of the event loop, never by time) until a condition on state holds. */
+export async function eventually(condition: () => boolean, what: string, turns = 5_000_000): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`never happened: ${what}`);
+}
