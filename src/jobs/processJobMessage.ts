@@ -111,6 +111,11 @@ export async function processJobMessage(
   }
 
   const now = dependencies.now();
+  if (message.stage === "act" && chunk.actAfter !== undefined && now < chunk.actAfter) {
+    // Early (a queue's visibility is counted in whole seconds): the grace period is a minimum.
+    await sendAct(dependencies, message, chunk.actAfter);
+    return "actRequeued";
+  }
   if (now >= summary.value.deadlineAt) {
     await store.writeChunk(operationId, { ...chunk, state: "deadlineExceeded" }, stored.etag);
     await finishIfComplete(store, operationId, dependencies.now);
@@ -192,11 +197,20 @@ async function queueAct(
   chunk: ChunkRecord,
   etag: string,
 ): Promise<void> {
-  const delaySeconds = Math.max(0, Math.ceil(((chunk.actAfter ?? 0) - dependencies.now()) / 1000));
+  await sendAct(dependencies, message, chunk.actAfter ?? 0);
+  await store.writeChunk(message.operationId, { ...chunk, actQueued: true }, etag);
+}
+
+/**
+ * Visibility is set in whole seconds and may be rounded down by the service, so the delay is one
+ * second longer than the time left: the message never becomes visible before `actAfter`.
+ */
+async function sendAct(dependencies: JobConsumerDependencies, message: JobMessage, actAfter: number): Promise<void> {
+  const leftMs = actAfter - dependencies.now();
+  const delaySeconds = leftMs > 0 ? Math.ceil(leftMs / 1000) + 1 : 0;
   await dependencies.storage.queue.sendMessage(encodeJobMessage({ ...message, stage: "act" }), {
     ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
   });
-  await store.writeChunk(message.operationId, { ...chunk, actQueued: true }, etag);
 }
 
 /** Once every chunk is finished, the summary takes the operation's final status (ETag-checked). */

@@ -9,6 +9,8 @@ import { startEmulator, type RunningEmulator } from "../../emulator/startEmulato
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
 import { isQueueEvent, startLocalHost, type LocalHostProcess } from "../local/localHostProcess";
 import { jobQueueName, poisonQueueName } from "../../src/jobs/jobNames";
+import type { Scenario } from "../../emulator/scenario";
+import { buildLeaversTenant } from "../../bench/leaversTenant";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
 
 const projectRoot = path.resolve(__dirname, "..", "..", "..");
@@ -34,15 +36,16 @@ after(async () => {
 });
 
 /** The built app on the local functions host, wired to the emulators only through its settings. */
-async function startAppHost(extraSettings: Record<string, string> = {}): Promise<LocalHostProcess> {
+async function startAppHost(
+  extraSettings: Record<string, string> = {},
+  scenario: Scenario = tenantScenario(),
+): Promise<LocalHostProcess> {
   const host = await startLocalHost({
     FUNCTIONS_APP_ROOT: projectRoot,
     NODE_EXTRA_CA_CERTS: caFile,
     IDENTITY_ENDPOINT: emulator.identityEndpoint,
     IDENTITY_HEADER: emulator.identityHeader,
-    AVD_SUBSCRIPTION_IDS: tenantScenario()
-      .subscriptions.map((subscription) => subscription.id)
-      .join(","),
+    AVD_SUBSCRIPTION_IDS: scenario.subscriptions.map((subscription) => subscription.id).join(","),
     AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
     AzureWebJobsStorage: azurite.connectionString,
     // A crashed host's message returns after 2 s instead of 10 minutes; idle queues are polled every 0.5 s.
@@ -181,5 +184,31 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     // The poison handler wrote the failure before the host deleted its message.
     await host.waitFor("the poison message to be handled", (m) => isQueueEvent(m, "completed", poisonQueueName));
     assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort(), "nothing was deleted");
+  });
+
+  it("signs out 1,000 leavers in one asynchronous request (only they), with ARM reads ≤ 10 × (S + H)", async () => {
+    const tenant = buildLeaversTenant({
+      subscriptions: 2,
+      hostPoolsPerSubscription: 10,
+      sessionHostsPerPool: 5,
+      leavers: 1000,
+    });
+    emulator.load(tenant.scenario);
+    // Deletes paced by the ARM budget (200, then 10/s per subscription) would take 30 s: not what this tests.
+    const host = await startAppHost({ AVD_ARM_DELETE_BURST: "600" }, tenant.scenario);
+    const accepted = await postAsync(host, { userPrincipalNames: tenant.leavers, reason: "Leavers" });
+    assert.equal(accepted.status, 202);
+    const polled = await pollLocation(accepted.headers.get("location")!);
+    assert.equal(polled.final.status, 200);
+    assert.equal(polled.body.counts.signedOut, 1000);
+    const left = emulator
+      .sessions()
+      .map((s) => `${s.subscriptionId}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
+      .sort();
+    assert.deepEqual(left, tenant.bystanders);
+    const reads = emulator.calls().filter((call) => call.method === "GET").length;
+    assert.ok(reads <= 10 * (tenant.subscriptions + tenant.hostPools), `${reads} ARM reads`);
+    const handled = host.messages.filter((m) => isQueueEvent(m, "completed", jobQueueName)).length;
+    assert.equal(handled, 5, "five messages of 200 users");
   });
 });

@@ -12,7 +12,9 @@ const tenant = buildLeaversTenant({
 let harness: AsyncHarness;
 
 before(async () => {
-  harness = await startAsyncHarness(tenant.scenario);
+  // The instance's ARM delete budget (200 at once, then 10/s per subscription, as ARM refills)
+  // would pace 500 deletes per subscription over 30 s; this test is about scans, not pacing.
+  harness = await startAsyncHarness(tenant.scenario, { AVD_ARM_DELETE_BURST: "600" });
 });
 after(() => harness.close());
 
