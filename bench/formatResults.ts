@@ -1,6 +1,7 @@
 import { armThrottlingModel } from "./armThrottlingModel";
 import type { TargetOutcome } from "./evaluateTargets";
 import type { ImportCost } from "./measureImportCost";
+import type { StormResult, StormRun } from "./measureStorm";
 import type { TenantResult } from "./measureTenant";
 import { median } from "./sampleStatistics";
 
@@ -82,6 +83,58 @@ export function formatThrottlingTable(results: readonly TenantResult[]): string 
   );
 }
 
+const tallied = (counts: Readonly<Record<string, number>>): string =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${count} × ${key}`)
+    .join(", ") || "–";
+
+function stormRunLabel(run: StormRun): string {
+  return run.mode === "storm"
+    ? `N=${run.users}: ${run.requests} × 1 user`
+    : `N=${run.users} batch: ${run.requests} × ${Math.ceil(run.users / run.requests)} users`;
+}
+
+export function formatStormTable(storm: StormResult): string {
+  return table(
+    [
+      "Requests at once",
+      "Wall (all answered)",
+      "Per request (median / slowest)",
+      "Answers",
+      "429s",
+      "ARM reads / actions",
+      "Reads ÷ (S+H)",
+      "Targeted sessions left",
+      "Other sessions touched",
+      "Function CPU",
+      "Peak RSS",
+      "New TLS conns",
+      "Peak in flight",
+    ],
+    storm.runs.map((run) => [
+      stormRunLabel(run),
+      ms(run.wallMs),
+      `${ms(run.requestWallMs.median)} / ${ms(run.requestWallMs.max)}`,
+      tallied(run.answersByStatus),
+      String(run.throttled),
+      `${run.reads} / ${run.actions}`,
+      ratio(run.reads / storm.scanReads),
+      `${run.targetedLeft} of ${run.targetedSessions}`,
+      String(run.othersTouched),
+      ms(run.functionCpuMs),
+      mib(run.peakRssBytes),
+      String(run.newTlsConnections),
+      String(run.peakInFlight),
+    ]),
+  );
+}
+
+export function formatStormIntro(storm: StormResult): string {
+  const { reads, deletes } = armThrottlingModel;
+  return `Storm (issue 8): one warm instance, ${storm.subscriptions} subscriptions × ${storm.hostPools / storm.subscriptions} host pools × ${storm.sessionHosts / storm.hostPools} session hosts × ${storm.sessions / storm.sessionHosts} sessions (S + H = ${storm.scanReads}) at ${storm.latencyMs} ms per ARM call, ARM's buckets modelled (reads ${reads.capacity} / ${reads.refillPerSecond} per s, deletes ${deletes.capacity} / ${deletes.refillPerSecond} per s, per subscription) and full at the start. N single-user requests, each naming a different user with about 2 sessions (2 per user, 399 for N = 200), are fired at once through the function's invocation model, then the same users as ⌈N/100⌉ batch requests on a fresh instance. The other users' sessions (colleagues and look-alike UPNs) must stay untouched. Reads, actions and 429s are counted at the emulator (retries included), CPU, peak RSS and new TLS connections in the function's process; each instance was warmed by three requests for a user without sessions.`;
+}
+
 export function formatTargets(outcomes: readonly TargetOutcome[]): string {
   return table(
     ["Target", "Measured", "Met"],
@@ -102,6 +155,7 @@ export function formatReport(
   importCost: ImportCost,
   outcomes: readonly TargetOutcome[],
   machine: MachineInfo,
+  storm: StormResult | undefined,
 ): string {
   const { reads, deletes } = armThrottlingModel;
   return [
@@ -115,6 +169,7 @@ export function formatReport(
     "",
     formatThrottlingTable(results),
     "",
+    ...(storm === undefined ? [] : [formatStormIntro(storm), "", formatStormTable(storm), ""]),
     formatImportCost(importCost),
     "",
     formatTargets(outcomes),

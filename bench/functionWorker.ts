@@ -2,13 +2,21 @@ import path from "node:path";
 import tls from "node:tls";
 import { loadFunctionApp } from "../local/loadFunctionApp";
 import { invokeRegisteredFunction } from "../local/invokeRegisteredFunction";
-import type { SignOutMeasurement, WorkerMessage, WorkerRequest } from "./functionWorkerProtocol";
+import type {
+  FunctionAnswer,
+  SignOutMeasurement,
+  StormMeasurement,
+  WorkerMemory,
+  WorkerMessage,
+  WorkerRequest,
+} from "./functionWorkerProtocol";
 
 /**
  * A stand-in for one Functions instance: loads the built app exactly as the host does (through the
  * `@azure/functions-core` stand-in on NODE_PATH, set by startFunctionWorker; settings
  * from this process's environment, the emulator's CA through NODE_EXTRA_CA_CERTS), then serves
- * sign-out requests sent over IPC through the registered handler, timing each one.
+ * sign-out requests sent over IPC through the registered handler, timing each one, or a storm of
+ * them at once.
  */
 let tlsConnections = 0;
 const connect = tls.connect;
@@ -28,15 +36,18 @@ const loaded = loadFunctionApp(projectRoot);
 
 let invocation = 0;
 
-async function signOut(request: WorkerRequest): Promise<SignOutMeasurement> {
+function memory(): WorkerMemory {
+  return { maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: process.memoryUsage().heapUsed };
+}
+
+/** One POST to the function with this JSON body, through the library's invocation model. */
+async function invoke(body: string): Promise<FunctionAnswer> {
   invocation++;
   const app = await loaded;
   const userSignout = app.functions.find((fn) => fn.metadata.name === "userSignout");
   if (userSignout === undefined) throw new Error("the built app registers no userSignout function");
-  const connectionsBefore = tlsConnections;
-  const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
-  // Through the library's invocation model, as the worker runs it: the response comes back as RPC HTTP data.
+  // As the worker runs it: the response comes back as RPC HTTP data.
   const result = await invokeRegisteredFunction(
     app.programmingModel,
     userSignout,
@@ -47,17 +58,16 @@ async function signOut(request: WorkerRequest): Promise<SignOutMeasurement> {
           method: "POST",
           url: "http://localhost:7071/api/avd/user-signout",
           headers: { "content-type": "application/json" },
-          body: { string: JSON.stringify({ userPrincipalName: request.userPrincipalName }) },
+          body: { string: body },
         },
       },
     },
     () => undefined,
   );
   const wallMs = performance.now() - startedMs;
-  const cpu = process.cpuUsage(cpuBefore);
   const http = result.returnValue?.http;
   const bodyBytes = http?.body?.bytes;
-  const body = (
+  const report = (
     bodyBytes && bodyBytes.byteLength > 0 ? JSON.parse(Buffer.from(bodyBytes).toString("utf8")) : undefined
   ) as
     | {
@@ -67,21 +77,56 @@ async function signOut(request: WorkerRequest): Promise<SignOutMeasurement> {
       }
     | undefined;
   return {
-    type: "signOutDone",
-    requestId: request.requestId,
     wallMs,
     httpStatus: Number(http?.statusCode ?? "200"),
-    reportStatus: body?.status,
-    counts: body?.counts,
-    errors: (body?.errors ?? []).map(({ code, statusCode, scope }) => ({ code, statusCode, scope })),
+    reportStatus: report?.status,
+    counts: report?.counts,
+    errors: (report?.errors ?? []).map(({ code, statusCode, scope }) => ({ code, statusCode, scope })),
+  };
+}
+
+async function signOut(requestId: number, userPrincipalName: string): Promise<SignOutMeasurement> {
+  await loaded;
+  const connectionsBefore = tlsConnections;
+  const cpuBefore = process.cpuUsage();
+  const answer = await invoke(JSON.stringify({ userPrincipalName }));
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    type: "signOutDone",
+    requestId,
+    ...answer,
     newTlsConnections: tlsConnections - connectionsBefore,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: process.memoryUsage().heapUsed },
+    memory: memory(),
+  };
+}
+
+/** Every request starts in the same tick, as a storm of calls reaches one warm instance. */
+async function storm(requestId: number, bodies: readonly string[]): Promise<StormMeasurement> {
+  await loaded;
+  const connectionsBefore = tlsConnections;
+  const cpuBefore = process.cpuUsage();
+  const startedMs = performance.now();
+  const answers = await Promise.all(bodies.map(invoke));
+  const wallMs = performance.now() - startedMs;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    type: "stormDone",
+    requestId,
+    wallMs,
+    answers,
+    newTlsConnections: tlsConnections - connectionsBefore,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    memory: memory(),
   };
 }
 
 process.on("message", (message: WorkerRequest) => {
-  signOut(message).then(send, (error: unknown) => send({ type: "fault", message: String(error) }));
+  const done =
+    message.type === "storm"
+      ? storm(message.requestId, message.bodies)
+      : signOut(message.requestId, message.userPrincipalName);
+  done.then(send, (error: unknown) => send({ type: "fault", message: String(error) }));
 });
 process.on("disconnect", () => process.exit(0));
 loaded.then(

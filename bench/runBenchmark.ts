@@ -6,38 +6,57 @@ import { format } from "prettier";
 import { startEmulator } from "../emulator/startEmulator";
 import { armThrottlingModel, armThrottlingSource } from "./armThrottlingModel";
 import { buildBenchTenant } from "./benchTenant";
-import { evaluateTargets } from "./evaluateTargets";
+import { evaluateTargets, stormTargetUsers } from "./evaluateTargets";
 import {
   formatImportCost,
   formatMachine,
   formatMainTable,
   formatReport,
   formatTargets,
+  formatStormTable,
   formatThrottlingTable,
   type MachineInfo,
 } from "./formatResults";
 import { measureImportCost } from "./measureImportCost";
+import { measureStorm, stormLatencyMs, type StormResult } from "./measureStorm";
 import { measureTenant, type GridRow, type TenantResult } from "./measureTenant";
 import {
   formatAsyncOffboarding,
   measureAsyncOffboarding,
   type AsyncOffboardingResult,
 } from "./measureAsyncOffboarding";
+import { buildStormTenant, stormTenantSize } from "./stormTenant";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const benchDirectory = path.join(projectRoot, "bench");
 const entryFile = path.join(projectRoot, "dist", "functions", "userSignout.js");
 
 /**
- * `BENCH_QUICK=1` runs the small size only, to check the bench itself; `BENCH_ONLY=20x50@40` one
- * row, to dig into it. Neither writes results.
+ * `BENCH_QUICK=1` runs the small size and a storm of 10 only, to check the bench itself;
+ * `BENCH_ONLY=20x50@40` one row, to dig into it (`BENCH_ONLY=storm`: the storm alone);
+ * `BENCH_STORM=10,50` the storm at these sizes (`0`: no storm). None of them writes results.
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY;
 /** `BENCH_ONLY=async` runs the asynchronous offboarding alone; `BENCH_ASYNC_LEAVERS` sizes it (default 1,000). */
 const asyncOnly = only === "async";
 const asyncLeavers = Number(process.env.BENCH_ASYNC_LEAVERS ?? "1000");
-const partial = quick || only !== undefined;
+const stormSetting = process.env.BENCH_STORM;
+const partial = quick || only !== undefined || stormSetting !== undefined;
+const fullStormSizes = [10, 50, stormTargetUsers] as const;
+
+function stormSizes(): readonly number[] {
+  if (stormSetting !== undefined) {
+    const sizes = stormSetting.split(",").map((size) => Number(size.trim()));
+    if (sizes.some((size) => !Number.isInteger(size) || size < 0 || size > stormTenantSize.stormUsers)) {
+      throw new Error(`BENCH_STORM=${stormSetting}: give sizes from 1 to ${stormTenantSize.stormUsers}, or 0`);
+    }
+    return sizes.filter((size) => size > 0);
+  }
+  if (quick) return [10];
+  if (only !== undefined && only !== "storm") return [];
+  return fullStormSizes;
+}
 
 const grid: readonly GridRow[] = [
   row(1, 10, 3, 40, { runRunbook: true }),
@@ -96,8 +115,14 @@ async function main(): Promise<void> {
         (r) =>
           only === undefined || `${r.size.subscriptions}x${r.size.hostPoolsPerSubscription}@${r.latencyMs}` === only,
       );
-  if (rows.length === 0) throw new Error(`BENCH_ONLY=${only} matches no row`);
-  const emulator = await startEmulator({ scenario: buildBenchTenant(rows[0]!.size, rows[0]!.latencyMs).scenario });
+  const storms = stormSizes();
+  if (rows.length === 0 && only !== "storm") throw new Error(`BENCH_ONLY=${only} matches no row`);
+  if (rows.length === 0 && storms.length === 0) throw new Error("nothing to measure");
+  const firstScenario =
+    rows[0] === undefined
+      ? buildStormTenant(stormLatencyMs).scenario
+      : buildBenchTenant(rows[0].size, rows[0].latencyMs).scenario;
+  const emulator = await startEmulator({ scenario: firstScenario });
   const scratch = mkdtempSync(path.join(os.tmpdir(), "avd-bench-"));
   const extraCaCertsFile = path.join(scratch, "emulator-ca.pem");
   writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
@@ -107,10 +132,12 @@ async function main(): Promise<void> {
   const runbookCredential = new ManagedIdentityCredential();
 
   const results: TenantResult[] = [];
+  let storm: StormResult | undefined;
   try {
     for (const gridRow of rows) {
       results.push(await measureTenant(gridRow, { emulator, extraCaCertsFile, runbookCredential, log }));
     }
+    if (storms.length > 0) storm = await measureStorm(storms, { emulator, extraCaCertsFile, log });
   } finally {
     await emulator.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -120,8 +147,12 @@ async function main(): Promise<void> {
 
   log("import cost…");
   const importCost = measureImportCost(entryFile, projectRoot, partial ? 3 : 9);
-  const outcomes = evaluateTargets(results, importCost);
-  const problems = [...results.flatMap((r) => r.problems), ...(asyncOffboarding?.problems ?? [])];
+  const outcomes = evaluateTargets(results, importCost, storm);
+  const problems = [
+    ...results.flatMap((r) => r.problems),
+    ...(storm?.problems ?? []),
+    ...(asyncOffboarding?.problems ?? []),
+  ];
 
   console.log(
     [
@@ -130,6 +161,7 @@ async function main(): Promise<void> {
       "",
       formatThrottlingTable(results),
       "",
+      ...(storm === undefined ? [] : [formatStormTable(storm), ""]),
       formatImportCost(importCost),
       "",
       formatTargets(outcomes),
@@ -143,7 +175,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
   if (partial) {
     const file = path.join(os.tmpdir(), "avd-bench-partial.json");
     writeFileSync(file, json);
@@ -151,7 +183,7 @@ async function main(): Promise<void> {
   } else {
     writeFileSync(path.join(benchDirectory, "results.json"), json);
     // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
-    const report = formatReport(results, importCost, outcomes, machine);
+    const report = formatReport(results, importCost, outcomes, machine, storm);
     const withAsync =
       asyncOffboarding === undefined ? report : `${report}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
     const markdown = await format(withAsync, {

@@ -1,11 +1,19 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { withFunctionsCoreOnNodePath } from "../local/functionsCoreStandIn/functionsCoreNodePath";
-import type { SignOutMeasurement, WorkerMessage, WorkerReady } from "./functionWorkerProtocol";
+import type {
+  SignOutMeasurement,
+  StormMeasurement,
+  WorkerMessage,
+  WorkerReady,
+  WorkerRequest,
+} from "./functionWorkerProtocol";
 
 export interface FunctionWorker {
   readonly ready: WorkerReady;
   signOut(userPrincipalName: string): Promise<SignOutMeasurement>;
+  /** Fires every body at the function at once; resolves when all are answered. */
+  storm(bodies: readonly string[]): Promise<StormMeasurement>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +37,8 @@ export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<F
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   let nextRequestId = 1;
-  const pending = new Map<number, { resolve: (m: SignOutMeasurement) => void; reject: (e: Error) => void }>();
+  type Answer = SignOutMeasurement | StormMeasurement;
+  const pending = new Map<number, { resolve: (m: Answer) => void; reject: (e: Error) => void }>();
   let onReady: ((ready: WorkerReady) => void) | undefined;
   let onFault: ((error: Error) => void) | undefined;
 
@@ -40,12 +49,19 @@ export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<F
   };
   child.on("message", (message: WorkerMessage) => {
     if (message.type === "ready") onReady?.(message);
-    else if (message.type === "signOutDone") {
+    else if (message.type === "signOutDone" || message.type === "stormDone") {
       pending.get(message.requestId)?.resolve(message);
       pending.delete(message.requestId);
     } else failAll(new Error(`function worker fault: ${message.message}`));
   });
   child.on("exit", (code) => failAll(new Error(`function worker exited with code ${code}`)));
+
+  const request = <T extends Answer>(message: (requestId: number) => WorkerRequest): Promise<T> =>
+    new Promise((resolveRequest, rejectRequest) => {
+      const requestId = nextRequestId++;
+      pending.set(requestId, { resolve: (answer) => resolveRequest(answer as T), reject: rejectRequest });
+      child.send(message(requestId));
+    });
 
   return new Promise((resolve, reject) => {
     onFault = reject;
@@ -54,11 +70,8 @@ export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<F
       resolve({
         ready,
         signOut: (userPrincipalName) =>
-          new Promise((resolveRequest, rejectRequest) => {
-            const requestId = nextRequestId++;
-            pending.set(requestId, { resolve: resolveRequest, reject: rejectRequest });
-            child.send({ type: "signOut", requestId, userPrincipalName });
-          }),
+          request<SignOutMeasurement>((requestId) => ({ type: "signOut", requestId, userPrincipalName })),
+        storm: (bodies) => request<StormMeasurement>((requestId) => ({ type: "storm", requestId, bodies })),
         stop: () =>
           new Promise((resolveStop) => {
             if (child.exitCode !== null) return resolveStop();

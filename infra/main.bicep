@@ -49,7 +49,7 @@ param serverSideFilter bool = false
 
 @minValue(0)
 @description('AVD_SCAN_GATHER_MS: how long a scan waits to gather concurrent requests before listing, in ms.')
-param scanGatherMs int = 25
+param scanGatherMs int = 10
 
 @minValue(1)
 @description('AVD_ARM_READ_BURST: ARM read bucket size per subscription.')

@@ -29,6 +29,8 @@ export interface ArmBudget {
   acquire(ticket: ArmBudgetTicket, signal?: AbortSignalLike): Promise<() => void>;
   /** Reads and actions waiting, for tests and the benchmark. */
   readonly waiting: { readonly reads: number; readonly actions: number };
+  /** Requests holding a slot now. */
+  readonly inFlight: number;
 }
 
 interface Bucket {
@@ -114,6 +116,9 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
   return {
     get waiting() {
       return { reads: reads.length, actions: actions.length };
+    },
+    get inFlight() {
+      return inFlight;
     },
     acquire(ticket, signal) {
       if (signal?.aborted) return Promise.reject(abortError());

@@ -37,3 +37,14 @@ export interface AbortSignalLike {
   addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: "abort", listener: () => void): void;
 }
+
+/** A signal that aborts `ms` from now on the clock; `dispose` cancels the timer once the work is done. */
+export function deadlineSignal(clock: Clock, ms: number): { readonly signal: AbortSignal; dispose(): void } {
+  const deadline = new AbortController();
+  const timer = new AbortController();
+  clock.sleep(ms, timer.signal).then(
+    () => deadline.abort(abortError("The request deadline was reached.")),
+    () => undefined,
+  );
+  return { signal: deadline.signal, dispose: () => timer.abort() };
+}

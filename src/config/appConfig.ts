@@ -70,7 +70,7 @@ export const configDefaults = Object.freeze({
   cloud: "AzureCloud",
   // Well under the 120 s synchronous limit of Logic Apps and Power Automate HTTP actions.
   deadlineSeconds: 90,
-  scanGatherMs: 25,
+  scanGatherMs: 10,
   // ARM's buckets per subscription and principal (since 2024): reads 250 refilled at 25/s,
   // deletes and writes 200 at 10/s each.
   armReadBurst: 250,

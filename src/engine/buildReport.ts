@@ -27,10 +27,19 @@ export interface RequestOutcome {
   readonly finishedAtMs: number;
 }
 
-function compareSessions(a: SessionResult, b: SessionResult): number {
-  const keyA = [a.subscriptionId, a.resourceGroup, a.hostPool, a.sessionHost, a.sessionId].join("/").toLowerCase();
-  const keyB = [b.subscriptionId, b.resourceGroup, b.hostPool, b.sessionHost, b.sessionId].join("/").toLowerCase();
-  return keyA.localeCompare(keyB, "en", { numeric: true });
+// One collator for the module: `localeCompare` with options builds a new one per comparison.
+const collator = new Intl.Collator("en", { numeric: true });
+
+function sortSessions(sessions: readonly SessionResult[]): SessionResult[] {
+  return sessions
+    .map((session) => ({
+      session,
+      key: [session.subscriptionId, session.resourceGroup, session.hostPool, session.sessionHost, session.sessionId]
+        .join("/")
+        .toLowerCase(),
+    }))
+    .sort((a, b) => collator.compare(a.key, b.key))
+    .map((entry) => entry.session);
 }
 
 function decideStatus(errors: readonly ReportedError[], sessions: readonly SessionResult[]): SignOutStatus {
@@ -64,7 +73,7 @@ function countSessions(
 }
 
 export function buildReport(job: SignOutJob, outcome: RequestOutcome): SignOutReport {
-  const sessions = [...outcome.sessions].sort(compareSessions);
+  const sessions = sortSessions(outcome.sessions);
   // A subscription or host pool that could not be read may hold any user's sessions.
   const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");
   const users: UserReport[] = job.userPrincipalNames.map((userPrincipalName) => {

@@ -24,11 +24,12 @@ export interface HostPoolMatches {
 export function matchSessions(
   userKeys: ReadonlySet<string>,
   hostPool: HostPoolRef,
-  listed: readonly ListedSession[],
+  listings: ReadonlyArray<ReadonlyMap<string, readonly ListedSession[]>>,
 ): HostPoolMatches {
   const matches: MatchedSession[] = [];
   const errors: ReportedError[] = [];
   const seen = new Set<string>();
+  const listed = [...userKeys].flatMap((key) => listings.flatMap((listing) => listing.get(key) ?? []));
   for (const session of listed) {
     const upn = session.userPrincipalName;
     if (upn === undefined || !userKeys.has(userPrincipalNameKey(upn))) continue;

@@ -224,8 +224,8 @@ function serveHostPool(
   const outcome = listed.then(async (listings): Promise<HostPoolOutcome> => {
     const failed = listings.find((listing) => listing.kind === "failed");
     if (failed !== undefined) return { kind: "failed", error: { scope: "hostPool", ...hostPool, ...failed.error } };
-    const sessions = listings.flatMap((listing) => (listing.kind === "listed" ? listing.sessions : []));
-    const { matches, errors } = matchSessions(plan.userKeys, hostPool, sessions);
+    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing.sessionsByUser] : []));
+    const { matches, errors } = matchSessions(plan.userKeys, hostPool, grouped);
     const results = await actOnHostPool(plan.job, matches, dependencies, signal);
     return { kind: "scanned", sessions: results, errors };
   });

@@ -3,6 +3,7 @@ import type { AvdArm } from "../azure/avdClient";
 import type { ListedHostPool, ListedSession } from "../azure/listingPage";
 import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import { whenAllAborted } from "./abortSignals";
+import { userPrincipalNameKey } from "./userPrincipalName";
 import type { PoolActivityLock } from "./poolActivityLock";
 
 export type HostPoolListing =
@@ -10,7 +11,11 @@ export type HostPoolListing =
   | { readonly kind: "failed"; readonly error: UpstreamError };
 
 export type SessionListing =
-  | { readonly kind: "listed"; readonly sessions: readonly ListedSession[] }
+  | {
+      readonly kind: "listed";
+      /** By case-folded UPN, computed once per listing however many requests share it. */
+      readonly sessionsByUser: ReadonlyMap<string, readonly ListedSession[]>;
+    }
   | { readonly kind: "failed"; readonly error: UpstreamError };
 
 /** The listings of one scan, each made at most once however many of its members ask. */
@@ -48,7 +53,7 @@ export function openSharedScan(arm: AvdArm, lock: PoolActivityLock, memberSignal
         listing = lock
           .run(poolKey, "listing", () => arm.listUserSessions(hostPool, { abortSignal, filter }), abortSignal)
           .then(
-            (sessions): SessionListing => ({ kind: "listed", sessions }),
+            (sessions): SessionListing => ({ kind: "listed", sessionsByUser: groupByUser(sessions) }),
             (error: unknown): SessionListing => ({ kind: "failed", error: toUpstreamError(error) }),
           );
         sessionListings.set(key, listing);
@@ -56,4 +61,17 @@ export function openSharedScan(arm: AvdArm, lock: PoolActivityLock, memberSignal
       return listing;
     },
   };
+}
+
+/** Sessions without a UPN (or with one that is not a string) belong to no requested user. */
+function groupByUser(sessions: readonly ListedSession[]): Map<string, ListedSession[]> {
+  const byUser = new Map<string, ListedSession[]>();
+  for (const session of sessions) {
+    if (session.userPrincipalName === undefined) continue;
+    const key = userPrincipalNameKey(session.userPrincipalName);
+    const own = byUser.get(key);
+    if (own === undefined) byUser.set(key, [session]);
+    else own.push(session);
+  }
+  return byUser;
 }

@@ -4,6 +4,7 @@ import type { ConfigurationError } from "../config/configurationError";
 import { toFieldErrors } from "./fieldErrors";
 import type { SignOutReport } from "../engine/signOutReport";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
+import { deadlineSignal } from "../base/clock";
 import type { Result } from "../base/result";
 import {
   badBodyResponse,
@@ -80,9 +81,9 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         );
       }
       const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
-      const deadline = AbortSignal.timeout(config.deadlineMs);
+      const deadline = deadlineSignal(runtime.value.clock, config.deadlineMs);
       // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
-      setMaxListeners(0, deadline);
+      setMaxListeners(0, deadline.signal);
       const report = await signOut(
         {
           operationId,
@@ -96,8 +97,8 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
           hostPools: parsed.hostPools,
           audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller },
         },
-        { abortSignal: deadline },
-      );
+        { abortSignal: deadline.signal },
+      ).finally(() => deadline.dispose());
       logReport(context, report);
       return reportResponse(report);
     } catch (error) {

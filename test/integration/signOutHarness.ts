@@ -16,7 +16,9 @@ export interface CallResult {
 export interface SignOutHarness {
   readonly emulator: RunningEmulator;
   /** The real handler wired to the emulator through the settings it reads in Azure. */
-  handler(settings?: Record<string, string>): HttpHandler;
+  handler(settings?: Record<string, string>, clock?: Clock): HttpHandler;
+  /** The real handler on a runtime the test holds (to watch its ARM budget). */
+  handlerFor(runtime: UserSignoutRuntime): HttpHandler;
   /** The instance's runtime itself, to drive the engine with signals a test controls. */
   runtime(settings?: Record<string, string>, clock?: Clock): UserSignoutRuntime;
   /** GET /api/openapi.json, wired the same way. */
@@ -59,8 +61,11 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
       if (!runtime.ok) throw new Error(runtime.error.message);
       return runtime.value;
     },
-    handler(settings = {}) {
-      return createUserSignoutHandler({ loadRuntime: runtimeLoader(settings) });
+    handler(settings = {}, clock) {
+      return createUserSignoutHandler({ loadRuntime: runtimeLoader(settings, clock) });
+    },
+    handlerFor(runtime) {
+      return createUserSignoutHandler({ loadRuntime: () => ({ ok: true, value: runtime }) });
     },
     openApiHandler(settings = {}) {
       return createOpenApiHandler({ loadRuntime: runtimeLoader(settings) });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Scenario } from "../../emulator/scenario";
+import { createManualClock, eventually, openScan } from "../support/manualClock";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 import { aliceSessions, everyoneButAlice, subscriptionA, subscriptionB, tenantScenario } from "./tenantScenario";
 
@@ -112,21 +113,37 @@ describe("notify first", () => {
   });
 
   it("waits the grace period between the message and the logoff in each host pool", async () => {
-    const result = await harness.post(harness.handler(), {
+    const clock = createManualClock();
+    const pending = harness.post(harness.handler({}, clock), {
       userPrincipalName: "alice@contoso.com",
       notify: notice,
-      gracePeriodSeconds: 1,
+      gracePeriodSeconds: 30,
     });
+    const sent = (): number => harness.emulator.sessions().reduce((sum, s) => sum + s.messages.length, 0);
+    await openScan(clock);
+    await eventually(
+      () => sent() === 2 && clock.pending() === 3,
+      () => `both messages sent (${sent()}), both pools waiting (${clock.pending()})`,
+    );
+    const deletes = (): number => harness.emulator.calls().filter((c) => c.operation === "deleteUserSession").length;
+    assert.equal(deletes(), 1, "a host pool without a delivered message (HP-Gamma) does not wait");
+    clock.advance(29_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(deletes(), 1, "nothing is touched before the grace period ends");
+    clock.advance(1);
+    const result = await pending;
     assert.equal(result.status, 200);
-    assert.equal(result.body.gracePeriodSeconds, 1);
+    assert.equal(result.body.gracePeriodSeconds, 30);
     assert.deepEqual(harness.remaining(), everyoneButAlice);
     const calls = harness.emulator.calls();
     for (const hostPool of ["HP-Alpha", "HP-Beta"]) {
       const messages = calls.filter((c) => c.operation === "sendMessage" && c.hostPool === hostPool);
-      const deletes = calls.filter((c) => c.operation === "deleteUserSession" && c.hostPool === hostPool);
+      const poolDeletes = calls.filter((c) => c.operation === "deleteUserSession" && c.hostPool === hostPool);
       assert.equal(messages.length, 1);
-      const lastMessage = Math.max(...messages.map((c) => c.endedAtMs));
-      for (const call of deletes) assert.ok(call.startedAtMs - lastMessage >= 990, `${hostPool} waited`);
+      assert.ok(
+        poolDeletes.every((d) => messages.every((m) => d.seq > m.seq)),
+        `${hostPool} messaged first`,
+      );
     }
   });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Scenario } from "../../emulator/scenario";
+import { createManualClock, eventually, openScan } from "../support/manualClock";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 import {
   aliceSessions,
@@ -311,12 +312,20 @@ describe("failures upstream", () => {
   });
 
   it("answers 504 with a partial report when the deadline is reached, and a retry finishes", async () => {
-    const scenario = tenantScenario();
-    scenario.subscriptions[1]!.hostPools![0]!.latencyMs = 2000;
-    load(scenario);
-    const result = await harness.post(harness.handler({ AVD_DEADLINE_SECONDS: "1" }), {
-      userPrincipalName: "alice@contoso.com",
-    });
+    const clock = createManualClock();
+    const gate = harness.emulator.gate({ operation: "listUserSessions", hostPool: "HP-Gamma" });
+    const runtime = harness.runtime({ AVD_DEADLINE_SECONDS: "10" }, clock);
+    const pending = harness.post(harness.handlerFor(runtime), { userPrincipalName: "alice@contoso.com" });
+    await openScan(clock);
+    await gate.arrived();
+    const aliceLeft = (): number =>
+      harness.emulator.sessions().filter((s) => s.userPrincipalName.toLowerCase() === "alice@contoso.com").length;
+    // Done in the other host pools: their deletes answered and nothing but HP-Gamma's listing in flight.
+    await eventually(() => aliceLeft() === 1 && runtime.armBudget.inFlight === 1, "the other host pools are done");
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(10_000);
+    const result = await pending;
+    gate.release();
     assert.equal(result.status, 504);
     assert.equal(result.body.status, "deadlineExceeded");
     assert.deepEqual(

@@ -48,10 +48,26 @@ export function createManualClock(startMs = Date.UTC(2026, 10, 25, 9, 0, 0)): Ma
 }
 
 /** Waits (bounded, by turns of the event loop, never by time) until a condition on state holds. */
-export async function eventually(condition: () => boolean, what: string, turns = 5_000_000): Promise<void> {
+export async function eventually(
+  condition: () => boolean,
+  what: string | (() => string),
+  turns = 500_000,
+): Promise<void> {
   for (let turn = 0; turn < turns; turn++) {
     if (condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error(`never happened: ${what}`);
+  throw new Error(`never happened: ${typeof what === "string" ? what : what()}`);
+}
+
+/**
+ * A request under a manual clock waits for its scan's gathering window: once the request has set
+ * its deadline and joined (two sleeps pending), moving the clock past the window opens the scan.
+ */
+export async function openScan(clock: ManualClock, gatherMs = 10): Promise<void> {
+  await eventually(
+    () => clock.pending() >= 2,
+    () => `the request to wait for its scan (${clock.pending()} sleeps)`,
+  );
+  clock.advance(gatherMs);
 }

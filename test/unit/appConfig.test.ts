@@ -22,7 +22,7 @@ describe("parseAppConfig", () => {
     assert.deepEqual(result.value.subscriptionIds, [subscription]);
     assert.equal(result.value.resourceManagerEndpoint, "https://management.azure.com");
     assert.equal(result.value.tokenScope, "https://management.azure.com/.default");
-    assert.equal(result.value.scanGatherMs, 25);
+    assert.equal(result.value.scanGatherMs, 10);
     assert.deepEqual(result.value.armBudget, {
       read: { burst: 250, perSecond: 25 },
       delete: { burst: 200, perSecond: 10 },
