@@ -6,6 +6,8 @@ export interface GateMatch {
   readonly method?: string;
   /** Holds the managed-identity endpoint's token requests instead of ARM calls. */
   readonly tokens?: true;
+  /** Holds only the first this many matching requests; later ones pass. */
+  readonly limit?: number;
 }
 
 export interface RequestGate {
@@ -20,6 +22,7 @@ export interface RequestGate {
 interface GateEntry {
   readonly match: GateMatch;
   open: boolean;
+  caught: number;
   readonly waiting: Array<() => void>;
   readonly watchers: Array<{ count: number; resolve: () => void }>;
 }
@@ -40,7 +43,7 @@ export class RequestGates {
   private readonly gates: GateEntry[] = [];
 
   add(match: GateMatch): RequestGate {
-    const entry: GateEntry = { match, open: false, waiting: [], watchers: [] };
+    const entry: GateEntry = { match, open: false, caught: 0, waiting: [], watchers: [] };
     this.gates.push(entry);
     const notify = (): void => {
       for (const watcher of entry.watchers.filter((w) => entry.waiting.length >= w.count)) {
@@ -72,8 +75,11 @@ export class RequestGates {
 
   /** Resolves when no closed gate matches the request. */
   pass(fields: RequestFields | "token"): Promise<void> {
-    const entry = this.gates.find((gate) => !gate.open && matches(gate.match, fields));
+    const entry = this.gates.find(
+      (gate) => !gate.open && gate.caught < (gate.match.limit ?? Infinity) && matches(gate.match, fields),
+    );
     if (entry === undefined) return Promise.resolve();
+    entry.caught++;
     return new Promise<void>((resolve) => {
       entry.waiting.push(resolve);
       (entry as { notify?: () => void }).notify?.();

@@ -12,10 +12,9 @@ function refuse(code: string, message: string, request: PipelineRequest): RestEr
 }
 
 /**
- * Every request of every ARM client passes here just before it is sent (after retries and
- * redirects, which both make new requests): the bearer token goes to the configured ARM origin
- * only — a `nextLink` pointing elsewhere is refused — and the only writes the app can make are on
- * user sessions, whatever id a listing handed us.
+ * Every request of every ARM client passes here before the token is attached: the bearer token
+ * goes to the configured ARM origin only — a `nextLink` pointing elsewhere is refused — and the
+ * only writes the app can make are on user sessions, whatever id a listing handed us.
  */
 export function armGuardPolicy(resourceManagerEndpoint: string): PipelinePolicy {
   const armOrigin = new URL(resourceManagerEndpoint).origin;

@@ -59,11 +59,13 @@ export function createAvdArm(
     ...pipelineOptions.tlsOptions,
   });
   const policies: NonNullable<CommonClientOptions["additionalPolicies"]> = [
+    // First, ahead of the bearer-token policy: a request it refuses never gets a token. Every page
+    // of a listing is its own call, retries keep the URL, and redirects are not followed.
+    { policy: armGuardPolicy(endpoint), position: "perCall" },
     { policy: useAgentPolicy(agent), position: "perCall" },
     { policy: armBudgetPolicy(budget), position: "perRetry" },
-    // Last, so that it sees every request exactly as it leaves.
-    { policy: armGuardPolicy(endpoint), position: "perRetry" },
   ];
+
   const tokenSource = abandonableCredential(credential);
   const clients = new Map<string, DesktopVirtualizationAPIClient>();
   const clientFor = (subscriptionId: string): DesktopVirtualizationAPIClient => {

@@ -1,4 +1,4 @@
-import type { Clock } from "../base/clock";
+import { deadlineSignal, type Clock } from "../base/clock";
 import type { AvdArm } from "../azure/avdClient";
 import type { SessionActionResult } from "../azure/sessionActions";
 import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
@@ -54,7 +54,7 @@ export async function actOnHostPool(
   const stage = job.stage ?? "all";
   const notifications =
     job.notify !== undefined && stage !== "act"
-      ? await Promise.all(sessions.map((session) => notifySession(job, session, dependencies, signal)))
+      ? await notifySessions(job, sessions, dependencies, signal)
       : sessions.map((): Notified => ({}));
   if (stage === "notify") {
     return sessions.map((session, index) => sessionResult(session, "pendingAction", notifications[index]!));
@@ -74,6 +74,27 @@ export async function actOnHostPool(
   return Promise.all(
     sessions.map((session, index) => actOnSession(job, session, notifications[index]!, dependencies, signal)),
   );
+}
+
+/**
+ * A message is a courtesy: one that keeps failing (the pipeline retries until the deadline) must
+ * not hold the sign-out back, so messages get at most this long before they count as failed.
+ */
+export const notifyTimeoutMs = 10_000;
+
+async function notifySessions(
+  job: SignOutJob,
+  sessions: readonly MatchedSession[],
+  dependencies: ActDependencies,
+  signal: AbortSignal,
+): Promise<Notified[]> {
+  const cap = deadlineSignal(dependencies.clock, notifyTimeoutMs);
+  const notifySignal = AbortSignal.any([signal, cap.signal]);
+  try {
+    return await Promise.all(sessions.map((session) => notifySession(job, session, dependencies, notifySignal)));
+  } finally {
+    cap.dispose();
+  }
 }
 
 async function notifySession(

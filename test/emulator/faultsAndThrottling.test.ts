@@ -144,13 +144,18 @@ describe("faults, throttling, latency and concurrency", () => {
   });
 
   it("counts the peak of concurrent requests per subscription", async () => {
-    fixture.emulator.load({ ...base, latencyMs: 150 });
+    fixture.emulator.load(base);
     const client = fixture.createClient(allowed);
-    await Promise.all([
+    // Held until all three are in: the overlap is decided by the gate, not by latency.
+    const gate = fixture.emulator.gate({});
+    const calls = Promise.all([
       client.userSessions.get("rg-faults", "hp-a", "hp-a-0.contoso.com", "1"),
       client.userSessions.get("rg-faults", "hp-b", "hp-b-0.contoso.com", "1"),
       collect(client.hostPools.list()),
     ]);
+    await gate.arrived(3);
+    gate.release();
+    await calls;
     const peak = fixture.emulator.peakConcurrency();
     assert.equal(peak.bySubscription[allowed], 3);
     assert.equal(peak.overall, 3);

@@ -121,9 +121,10 @@ describe("notify first", () => {
     });
     const sent = (): number => harness.emulator.sessions().reduce((sum, s) => sum + s.messages.length, 0);
     await openScan(clock);
+    const waitingOutGrace = (): number => clock.remaining().filter((ms) => ms === 30_000).length;
     await eventually(
-      () => sent() === 2 && clock.pending() === 3,
-      () => `both messages sent (${sent()}), both pools waiting (${clock.pending()})`,
+      () => sent() === 2 && waitingOutGrace() === 2,
+      () => `both messages sent (${sent()}), both pools waiting (${waitingOutGrace()})`,
     );
     const deletes = (): number => harness.emulator.calls().filter((c) => c.operation === "deleteUserSession").length;
     assert.equal(deletes(), 1, "a host pool without a delivered message (HP-Gamma) does not wait");
@@ -160,6 +161,27 @@ describe("notify first", () => {
     const failed = result.body.sessions.filter((s) => s.notification === "failed");
     assert.ok(failed.every((s) => s.notificationError?.code === "SessionHostNotReady" && s.outcome === "signedOut"));
     assert.equal(result.logs.filter((line) => line.includes("userSignout.notifyFailure")).length, 2);
+  });
+
+  it("gives up on a message that keeps failing after 10 s and signs out anyway", async () => {
+    load({
+      ...tenantScenario({ paged: false }),
+      faults: [{ match: { operation: "sendMessage" }, status: 500, code: "InternalServerError" }],
+    });
+    const clock = createManualClock();
+    const pending = harness.post(harness.handler({}, clock), {
+      userPrincipalName: "alice@contoso.com",
+      notify: notice,
+    });
+    await openScan(clock);
+    const attempts = (): number => harness.emulator.calls().filter((c) => c.operation === "sendMessage").length;
+    await eventually(() => attempts() >= 4, "the pipeline retries the failing message");
+    assert.equal(harness.emulator.calls().filter((c) => c.method === "DELETE" && c.hostPool !== "HP-Gamma").length, 0);
+    clock.advance(10_000);
+    const result = await pending;
+    assert.equal(result.status, 200);
+    assert.deepEqual(harness.remaining(), everyoneButAlice);
+    assert.deepEqual(result.body.notifications, { sent: 0, failed: 2, notShown: 2, wouldSend: 0 });
   });
 
   it("sends nothing in a dry run", async () => {

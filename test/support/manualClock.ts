@@ -10,6 +10,8 @@ export interface ManualClock extends Clock {
   advance(ms: number): void;
   /** Sleeps not yet due. */
   pending(): number;
+  /** How long each pending sleep has left. */
+  remaining(): number[];
 }
 
 export function createManualClock(startMs = Date.UTC(2026, 10, 25, 9, 0, 0)): ManualClock {
@@ -44,6 +46,7 @@ export function createManualClock(startMs = Date.UTC(2026, 10, 25, 9, 0, 0)): Ma
       for (const timer of due) timer.resolve();
     },
     pending: () => timers.length,
+    remaining: () => timers.map((timer) => timer.dueMs - nowMs),
   };
 }
 
