@@ -20,6 +20,11 @@ import {
 import { measureImportCost } from "./measureImportCost";
 import { measureStorm, stormLatencyMs, type StormResult } from "./measureStorm";
 import { measureTenant, type GridRow, type TenantResult } from "./measureTenant";
+import {
+  formatAsyncOffboarding,
+  measureAsyncOffboarding,
+  type AsyncOffboardingResult,
+} from "./measureAsyncOffboarding";
 import { buildStormTenant, stormTenantSize } from "./stormTenant";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
@@ -33,6 +38,9 @@ const entryFile = path.join(projectRoot, "dist", "functions", "userSignout.js");
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY;
+/** `BENCH_ONLY=async` runs the asynchronous offboarding alone; `BENCH_ASYNC_LEAVERS` sizes it (default 1,000). */
+const asyncOnly = only === "async";
+const asyncLeavers = Number(process.env.BENCH_ASYNC_LEAVERS ?? "1000");
 const stormSetting = process.env.BENCH_STORM;
 const partial = quick || only !== undefined || stormSetting !== undefined;
 const fullStormSizes = [10, 50, stormTargetUsers] as const;
@@ -94,6 +102,13 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   log(formatMachine(machine));
 
+  if (asyncOnly) {
+    const result = await runAsyncOffboarding(log);
+    console.log(`\n${formatAsyncOffboarding(result)}\n`);
+    for (const problem of result.problems) console.log(`CORRECTNESS FAILURE: ${problem}`);
+    process.exitCode = result.problems.length === 0 ? 0 : 1;
+    return;
+  }
   const rows = quick
     ? grid.slice(0, 1)
     : grid.filter(
@@ -128,10 +143,16 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
 
+  const asyncOffboarding = only === undefined ? await runAsyncOffboarding(log) : undefined;
+
   log("import cost…");
   const importCost = measureImportCost(entryFile, projectRoot, partial ? 3 : 9);
   const outcomes = evaluateTargets(results, importCost, storm);
-  const problems = [...results.flatMap((r) => r.problems), ...(storm?.problems ?? [])];
+  const problems = [
+    ...results.flatMap((r) => r.problems),
+    ...(storm?.problems ?? []),
+    ...(asyncOffboarding?.problems ?? []),
+  ];
 
   console.log(
     [
@@ -145,6 +166,7 @@ async function main(): Promise<void> {
       "",
       formatTargets(outcomes),
       "",
+      ...(asyncOffboarding === undefined ? [] : [formatAsyncOffboarding(asyncOffboarding), ""]),
       `Machine: ${formatMachine(machine)} (absolute times vary; compare the ratios).`,
       ...(problems.length === 0
         ? []
@@ -153,7 +175,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
   if (partial) {
     const file = path.join(os.tmpdir(), "avd-bench-partial.json");
     writeFileSync(file, json);
@@ -161,7 +183,10 @@ async function main(): Promise<void> {
   } else {
     writeFileSync(path.join(benchDirectory, "results.json"), json);
     // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
-    const markdown = await format(formatReport(results, importCost, outcomes, machine, storm), {
+    const report = formatReport(results, importCost, outcomes, machine, storm);
+    const withAsync =
+      asyncOffboarding === undefined ? report : `${report}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
+    const markdown = await format(withAsync, {
       parser: "markdown",
       printWidth: 120,
     });
@@ -170,6 +195,15 @@ async function main(): Promise<void> {
   }
   // Targets are reported, never enforced; a wrong answer is a failure.
   process.exitCode = problems.length === 0 ? 0 : 1;
+}
+
+/** 2 subscriptions × 10 host pools × 5 hosts at 40 ms per ARM call; `BENCH_ASYNC_LEAVERS` leavers (default 1,000). */
+function runAsyncOffboarding(log: (line: string) => void): Promise<AsyncOffboardingResult> {
+  return measureAsyncOffboarding(
+    { subscriptions: 2, hostPoolsPerSubscription: 10, sessionHostsPerPool: 5, leavers: asyncLeavers },
+    40,
+    log,
+  );
 }
 
 main().catch((error: unknown) => {

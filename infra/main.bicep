@@ -92,6 +92,11 @@ param asyncMaxGracePeriodSeconds int = 3600
 param jobDeadlineSeconds int = 7200
 
 @minValue(1)
+@maxValue(3600)
+@description('AVD_JOB_MESSAGE_TIMEOUT_SECONDS: longest run of one queue message of an asynchronous job; below functionTimeout.')
+param jobMessageTimeoutSeconds int = 240
+
+@minValue(1)
 @maxValue(1000)
 @description('Most instances of the HTTP functions. Small on purpose: see the scale settings in app/resources.bicep.')
 param maximumInstanceCount int = 2
@@ -170,6 +175,7 @@ module app 'app/resources.bicep' = {
       AVD_OPERATION_RETENTION_DAYS: string(operationRetentionDays)
       AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: string(asyncMaxGracePeriodSeconds)
       AVD_JOB_DEADLINE_SECONDS: string(jobDeadlineSeconds)
+      AVD_JOB_MESSAGE_TIMEOUT_SECONDS: string(jobMessageTimeoutSeconds)
     }
   }
 }

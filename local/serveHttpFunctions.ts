@@ -76,7 +76,8 @@ export function serveHttpFunctions(
 ): Promise<Server> {
   const server = createServer((request, response) => {
     void (async () => {
-      const url = new URL(request.url ?? "/", `http://localhost:${options.port}`);
+      // As the Functions host does, the request URL names the host the caller used (Host header).
+      const url = new URL(request.url ?? "/", `http://${request.headers.host ?? `localhost:${options.port}`}`);
       const apiPath = url.pathname.startsWith("/api/") ? url.pathname.slice("/api/".length) : undefined;
       const matched = routes.flatMap((route) => {
         const params = apiPath === undefined ? undefined : matchRoute(route.route, apiPath);

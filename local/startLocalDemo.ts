@@ -12,6 +12,10 @@ import { readHostJsonQueues } from "./hostQueueSettings";
 import { serveEmulatorState } from "./serveEmulatorState";
 import { startAzurite } from "./startAzurite";
 
+/** Example 5: warned now, signed out after a grace period that only an asynchronous call may have. */
+const asyncExample =
+  '{"userPrincipalNames":["carol@contoso.com","dave@contoso.com"],"notify":{"title":"Sign-out","message":"You will be signed out in 20 seconds."},"gracePeriodSeconds":20}';
+
 function curlExamples(functionsUrl: string, key: string, stateUrl: string): string {
   const endpoint = `${functionsUrl}/api/avd/user-signout`;
   const post = (body: string) =>
@@ -27,6 +31,10 @@ function curlExamples(functionsUrl: string, key: string, stateUrl: string): stri
     post(
       '{"userPrincipalName":"bob@contoso.com","mode":"disconnect","notify":{"title":"Maintenance","message":"You will be disconnected now."},"reason":"INC0012345"}',
     ),
+    "# 5. Asynchronously: warn carol and dave, sign them out 20 s later. 202 at once; Location is the status URL",
+    `loc=$(curl -s -o /dev/null -w '%header{location}' -X POST "${endpoint}" -H "x-functions-key: ${key}" -H "Prefer: respond-async" -H "content-type: application/json" -d '${asyncExample}')`,
+    "# ...and poll it as a Logic App would (no key: the URL carries its own token) until it stops answering 202",
+    'while [ "$(curl -s -o /tmp/avd-status.json -w \'%{http_code}\' "$loc")" = 202 ]; do cat /tmp/avd-status.json; echo; sleep 5; done; cat /tmp/avd-status.json',
     "# The API description (OpenAPI 2.0, importable as a custom connector):",
     `curl -s "${functionsUrl}/api/openapi.json" -H "x-functions-key: ${key}"`,
     "# What the emulated Azure holds now:",

@@ -37,7 +37,32 @@ export interface AppConfig {
   readonly authEnabled: boolean;
   /** App role a caller's principal must carry; undefined means any caller with a function key. */
   readonly requiredCallerRole: string | undefined;
+  /** How long an asynchronous operation's record (and its status URL) lives. */
+  readonly operationRetentionMs: number;
+  /** The longest grace period an asynchronous request may ask for. */
+  readonly asyncMaxGracePeriodSeconds: number;
+  /** Time budget of an asynchronous job, from acceptance to its last action. */
+  readonly jobDeadlineMs: number;
+  /** Time budget of one queue message's run, under the host's functionTimeout; then it is retried. */
+  readonly jobMessageTimeoutMs: number;
+  /**
+   * Where asynchronous work is queued and recorded. A fault here is kept, not raised: synchronous
+   * calls work without Storage, and an asynchronous request is answered with this error.
+   */
+  readonly storage: Result<StorageConfig, ConfigurationError>;
 }
+
+/** `AzureWebJobsStorage`, in either of the forms the Functions host reads. */
+export type StorageConfig =
+  | { readonly kind: "connectionString"; readonly connectionString: string }
+  | {
+      readonly kind: "identity";
+      readonly queueServiceUri: string;
+      readonly tableServiceUri: string;
+      readonly credential: CredentialKind;
+      /** User-assigned identity for Storage; undefined means the system-assigned one. */
+      readonly clientId: string | undefined;
+    };
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -56,6 +81,12 @@ export const configDefaults = Object.freeze({
   armWritesPerSecond: 10,
   armMaxSockets: 64,
   serverSideFilter: false,
+  operationRetentionDays: 7,
+  asyncMaxGracePeriodSeconds: 3600,
+  // Two hours: the longest grace period plus room for a large offboarding and the queue's retries.
+  jobDeadlineSeconds: 7200,
+  // Under host.json's functionTimeout (5 minutes), so a run is cut by us, with a report, not by the host.
+  jobMessageTimeoutSeconds: 240,
 });
 
 const guid = z.string().regex(guidPattern, "must be a GUID");
@@ -114,6 +145,18 @@ export const appSettingsSchema = z
       .max(120, { error: "must be at most 120 characters" })
       .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" })
       .optional(),
+    AVD_OPERATION_RETENTION_DAYS: integer(1, 90).optional(),
+    // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
+    AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integer(0, 86_400).optional(),
+    AVD_JOB_DEADLINE_SECONDS: integer(10, 7 * 86_400).optional(),
+    // Flex Consumption allows a functionTimeout of 30 minutes and more; Consumption at most 10.
+    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integer(1, 3600).optional(),
+    // Read as given and checked by parseStorageConfig: a fault there must not stop synchronous calls.
+    AzureWebJobsStorage: z.string().optional(),
+    AzureWebJobsStorage__queueServiceUri: z.string().optional(),
+    AzureWebJobsStorage__tableServiceUri: z.string().optional(),
+    AzureWebJobsStorage__credential: z.string().optional(),
+    AzureWebJobsStorage__clientId: z.string().optional(),
     IDENTITY_ENDPOINT: z.string().optional(),
     IDENTITY_HEADER: z.string().optional(),
     WEBSITE_INSTANCE_ID: z.string().optional(),
@@ -135,6 +178,13 @@ export const appSettingsSchema = z
     }
     // In Azure the platform announces the managed identity endpoint; being on App Service without
     // it means the identity was never enabled, a configuration fault rather than a reason to fall back.
+    const grace = settings.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds;
+    if (grace >= (settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds)) {
+      problem(
+        "AVD_JOB_DEADLINE_SECONDS",
+        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or no job with the longest grace period could finish`,
+      );
+    }
     if (settings.IDENTITY_ENDPOINT !== undefined && settings.IDENTITY_HEADER === undefined) {
       problem("IDENTITY_HEADER", "is missing while IDENTITY_ENDPOINT is set");
     }
@@ -200,6 +250,78 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       serverSideFilter: s.AVD_SERVER_SIDE_FILTER ?? configDefaults.serverSideFilter,
       authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
       requiredCallerRole: s.REQUIRED_CALLER_ROLE,
+      operationRetentionMs: (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400_000,
+      asyncMaxGracePeriodSeconds: s.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds,
+      jobDeadlineMs: (s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds) * 1000,
+      jobMessageTimeoutMs: (s.AVD_JOB_MESSAGE_TIMEOUT_SECONDS ?? configDefaults.jobMessageTimeoutSeconds) * 1000,
+      storage: parseStorageConfig(s, s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity"),
     }),
   );
+}
+
+const storageServiceUri = z
+  .url({ protocol: /^https?$/, error: "must be an absolute URL of a storage service" })
+  .transform((value) => value.replace(/(?<!\/)\/+$/, ""));
+
+const storageSettingsSchema = z.object({
+  AzureWebJobsStorage: z
+    .string()
+    .regex(/(^|;)\s*(AccountName|UseDevelopmentStorage|QueueEndpoint)\s*=/i, {
+      error: "is not a storage connection string",
+    })
+    .optional(),
+  AzureWebJobsStorage__queueServiceUri: storageServiceUri.optional(),
+  AzureWebJobsStorage__tableServiceUri: storageServiceUri.optional(),
+  AzureWebJobsStorage__credential: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.literal("managedidentity", { error: "must be managedidentity" }))
+    .optional(),
+  AzureWebJobsStorage__clientId: guid.optional(),
+});
+
+/**
+ * `AzureWebJobsStorage` as the Functions host reads it: identity-based service URIs with the
+ * managed identity in Azure, or a connection string (Azurite) locally.
+ */
+function parseStorageConfig(
+  settings: Readonly<Record<string, unknown>>,
+  credential: CredentialKind,
+): Result<StorageConfig, ConfigurationError> {
+  const parsed = storageSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(configurationError(String(issue?.path[0] ?? "AzureWebJobsStorage"), issue?.message ?? "is invalid"));
+  }
+  const s = parsed.data;
+  const queueServiceUri = s.AzureWebJobsStorage__queueServiceUri;
+  const tableServiceUri = s.AzureWebJobsStorage__tableServiceUri;
+  if (queueServiceUri !== undefined || tableServiceUri !== undefined) {
+    if (queueServiceUri === undefined) {
+      return err(
+        configurationError("AzureWebJobsStorage__queueServiceUri", "is missing while __tableServiceUri is set"),
+      );
+    }
+    if (tableServiceUri === undefined) {
+      return err(
+        configurationError("AzureWebJobsStorage__tableServiceUri", "is missing while __queueServiceUri is set"),
+      );
+    }
+    return ok({
+      kind: "identity",
+      queueServiceUri,
+      tableServiceUri,
+      credential: s.AzureWebJobsStorage__credential === undefined ? credential : "managedIdentity",
+      clientId: s.AzureWebJobsStorage__clientId,
+    });
+  }
+  if (s.AzureWebJobsStorage === undefined) {
+    return err(
+      configurationError(
+        "AzureWebJobsStorage",
+        "is not set (nor AzureWebJobsStorage__queueServiceUri and __tableServiceUri): asynchronous requests need Storage",
+      ),
+    );
+  }
+  return ok({ kind: "connectionString", connectionString: s.AzureWebJobsStorage });
 }

@@ -10,8 +10,12 @@ const jsonHeaders = { "content-type": "application/json; charset=utf-8", "cache-
 
 export type { ErrorBody } from "./errorBody";
 
-function json(status: number, body: ErrorBody | SignOutReport): HttpResponseInit {
-  return { status, headers: jsonHeaders, jsonBody: body };
+function json(
+  status: number,
+  body: ErrorBody | SignOutReport | object,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return { status, headers: { ...jsonHeaders, ...headers }, jsonBody: body };
 }
 
 export function badBodyResponse(problem: BodyProblem, operationId: string): HttpResponseInit {
@@ -92,5 +96,36 @@ const statusByOutcome: Readonly<Record<SignOutStatus, number>> = {
 };
 
 export function reportResponse(report: SignOutReport): HttpResponseInit {
+  return json(statusByOutcome[report.status], report);
+}
+
+/** The operation runs on; poll `Location` (absolute, self-authorising) after `Retry-After` seconds. */
+export function operationAcceptedResponse(
+  statusUrl: string,
+  retryAfterSeconds: number,
+  body: object,
+  preferenceApplied: boolean,
+): HttpResponseInit {
+  return json(202, body, {
+    location: statusUrl,
+    "retry-after": String(retryAfterSeconds),
+    ...(preferenceApplied ? { "preference-applied": "respond-async" } : {}),
+  });
+}
+
+/** Unknown id, wrong token or expired record alike: the answer never says which. */
+export function operationNotFoundResponse(invocationId: string): HttpResponseInit {
+  return json(404, {
+    error: {
+      code: "OperationNotFound",
+      operationId: invocationId,
+      message:
+        "No such operation, or its status URL has expired. Status URLs are used exactly as they were handed out.",
+    },
+  });
+}
+
+/** The final report of an asynchronous operation, under the synchronous status policy. */
+export function operationReportResponse(report: SignOutReport & { operation: object }): HttpResponseInit {
   return json(statusByOutcome[report.status], report);
 }

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { requestLimits } from "./signOutRequest";
 import { signOutReportSchema } from "../engine/signOutReport";
 import { errorBodySchema } from "./errorBody";
-import { maxBodyBytes } from "./readJsonBody";
+import { maxAsyncBodyBytes, maxBodyBytes } from "./readJsonBody";
+import { operationProgressSchema, operationReportSchema } from "./operationBodies";
 import { toSwaggerSchema } from "./toSwaggerSchema";
 
 export interface OpenApiDocumentOptions {
@@ -22,6 +23,22 @@ export const rulesOutsideTheSchema = [
 
 const errorResponse = (description: string) => ({ description, schema: { $ref: "#/definitions/ErrorBody" } });
 const reportResponse = (description: string) => ({ description, schema: { $ref: "#/definitions/SignOutReport" } });
+const operationReportResponse = (description: string) => ({
+  description,
+  schema: { $ref: "#/definitions/OperationReport" },
+});
+const progressResponse = (description: string) => ({
+  description,
+  headers: {
+    Location: {
+      type: "string",
+      description:
+        "Absolute status URL with its own token (no function key needed): poll it until it answers something other than 202.",
+    },
+    "Retry-After": { type: "integer", description: "Seconds to wait before the next poll." },
+  },
+  schema: { $ref: "#/definitions/OperationProgress" },
+});
 
 /**
  * The OpenAPI 2.0 description of the endpoint (Power Automate and Logic Apps custom connectors
@@ -52,9 +69,18 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
         post: {
           operationId: "SignOutUsers",
           summary: "Sign users out of Azure Virtual Desktop",
-          description: `Finds every session of the users in scope and logs it off (or disconnects it). Idempotent: a retry finishes a partial run. Body at most ${maxBodyBytes} bytes, at most ${requestLimits.maxUsers} users.`,
+          description: `Finds every session of the users in scope and logs it off (or disconnects it). Idempotent: a retry finishes a partial run. Synchronous: body at most ${maxBodyBytes} bytes, at most ${requestLimits.maxUsers} users, grace period within the request deadline. Asynchronous (header Prefer: respond-async, or "async": true): answers 202 at once with a status URL in Location; body at most ${maxAsyncBodyBytes} bytes (with the header), at most ${requestLimits.maxAsyncUsers} users, grace period up to AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS.`,
           "x-ms-visibility": "important",
           parameters: [
+            {
+              in: "header",
+              name: "Prefer",
+              required: false,
+              type: "string",
+              enum: ["respond-async"],
+              "x-ms-summary": "Prefer",
+              description: "respond-async: answer 202 with a status URL and do the work in the background (RFC 7240).",
+            },
             {
               in: "body",
               name: "body",
@@ -65,12 +91,37 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
           ],
           responses: {
             "200": reportResponse("Every matching session was handled (or would be, in a dry run)."),
+            "202": progressResponse("Asynchronous request accepted and queued; poll Location."),
             "400": errorResponse("The body is not JSON or a field is invalid; details name each field."),
             "403": errorResponse("The caller lacks the app role REQUIRED_CALLER_ROLE names; nothing was touched."),
             "413": errorResponse("The body is too large."),
             "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
             "502": reportResponse("An Azure call failed; the report says which. A retry finishes the job."),
             "504": reportResponse("The deadline came first; the report is partial. A retry finishes the job."),
+          },
+        },
+      },
+      "/avd/user-signout/operations/{operationId}": {
+        get: {
+          operationId: "GetSignOutOperation",
+          summary: "Status of an asynchronous sign-out",
+          description:
+            "The Location of a 202. Protected by the token in its query string (a random 256-bit value for this one operation, valid as long as the record: AVD_OPERATION_RETENTION_DAYS), not by a function key. 202 while work remains; then the report under the synchronous status policy.",
+          "x-ms-visibility": "internal",
+          security: [],
+          parameters: [
+            { in: "path", name: "operationId", required: true, type: "string", "x-ms-summary": "Operation id" },
+            { in: "query", name: "token", required: true, type: "string", "x-ms-summary": "Status token" },
+          ],
+          responses: {
+            "200": operationReportResponse("The operation completed: every matching session was handled."),
+            "202": progressResponse("Work remains (queued, notifying, waiting out the grace period, signing out)."),
+            "404": errorResponse("No such operation, a wrong token, or the record expired."),
+            "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
+            "502": operationReportResponse(
+              "Something failed: an Azure call (see errors) or a message that failed 5 times (see operation.failures).",
+            ),
+            "504": operationReportResponse("The job deadline (AVD_JOB_DEADLINE_SECONDS) passed before it finished."),
           },
         },
       },
@@ -91,6 +142,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
       SignOutRequest: request,
       SignOutReport: toSwaggerSchema(signOutReportSchema, "output", "SignOutReport"),
       ErrorBody: toSwaggerSchema(errorBodySchema, "output", "ErrorBody"),
+      OperationProgress: toSwaggerSchema(operationProgressSchema, "output", "OperationProgress"),
+      OperationReport: toSwaggerSchema(operationReportSchema, "output", "OperationReport"),
     },
   };
 }

@@ -14,16 +14,25 @@ export type BodyProblem =
 // As the platform's request.json() decodes: UTF-8, a leading byte order mark dropped.
 const utf8 = new TextDecoder("utf-8");
 
-export async function readJsonBody(request: HttpRequest): Promise<Result<unknown, BodyProblem>> {
+/** Asynchronous requests (`Prefer: respond-async`) may carry up to 10,000 users. */
+export const maxAsyncBodyBytes = 2 * 1024 * 1024;
+
+export async function readJsonBody(
+  request: HttpRequest,
+  maxBytes: number = maxBodyBytes,
+): Promise<Result<unknown, BodyProblem>> {
   const tooLarge = {
     code: "BodyTooLarge",
-    message: `The request body must be at most ${maxBodyBytes} bytes.`,
+    message:
+      maxBytes < maxAsyncBodyBytes
+        ? `The request body must be at most ${maxBytes} bytes (${maxAsyncBodyBytes} with Prefer: respond-async).`
+        : `The request body must be at most ${maxBytes} bytes.`,
   } as const;
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > maxBodyBytes) return err(tooLarge);
+  if (Number.isFinite(declared) && declared > maxBytes) return err(tooLarge);
 
   const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.byteLength > maxBodyBytes) return err(tooLarge);
+  if (bytes.byteLength > maxBytes) return err(tooLarge);
   const text = utf8.decode(bytes);
   if (text.trim() === "") {
     return err({ code: "EmptyBody", message: "The request body is empty; send a JSON object." });

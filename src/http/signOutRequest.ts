@@ -16,6 +16,8 @@ export const requestLimits = Object.freeze({
   maxGracePeriodSeconds: 60,
   /** Deadline left for listing and acting after the grace period. */
   gracePeriodReserveSeconds: 30,
+  /** Asynchronous requests (`Prefer: respond-async` or `"async": true`) may name this many users. */
+  maxAsyncUsers: 10_000,
 });
 
 /**
@@ -77,20 +79,21 @@ const text = (maxLength: number, pattern: RegExp, shape: string) =>
 
 const oneLine = "one line of text without control or bidirectional characters";
 
-const userPrincipalNamesSchema = z
-  .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
-  .min(1, { error: "must name at least one user" })
-  .max(requestLimits.maxUsers, { error: `must name at most ${requestLimits.maxUsers} users` })
-  .transform((upns) => {
-    // Case-insensitively, as sessions are matched; the first spelling given is kept.
-    const byKey = new Map<string, string>();
-    for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
-    return [...byKey.values()];
-  })
-  .meta({
-    title: "User principal names",
-    description: `1 to ${requestLimits.maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
-  });
+const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
+  z
+    .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
+    .min(1, { error: "must name at least one user" })
+    .max(maxUsers, { error: `must name at most ${maxUsers} users${hint}` })
+    .transform((upns) => {
+      // Case-insensitively, as sessions are matched; the first spelling given is kept.
+      const byKey = new Map<string, string>();
+      for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
+      return [...byKey.values()];
+    })
+    .meta({
+      title: "User principal names",
+      description: `1 to ${maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
+    });
 
 const notifySchema = z
   .strictObject(
@@ -121,6 +124,8 @@ export interface SignOutRequestContext {
   readonly maxGracePeriodSeconds: number;
   /** AVD_SUBSCRIPTION_IDS; when given, requested subscriptions must be among them. */
   readonly configuredSubscriptionIds?: readonly string[];
+  /** Asynchronous requests: up to `maxAsyncUsers` users and a longer grace period. */
+  readonly async?: boolean;
 }
 
 /**
@@ -166,7 +171,18 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
           title: "User principal name",
           description: "The user to sign out, e.g. alice@contoso.com. Give this or userPrincipalNames.",
         }),
-        userPrincipalNames: userPrincipalNamesSchema.optional(),
+        userPrincipalNames: (context.async === true
+          ? userPrincipalNamesSchema(requestLimits.maxAsyncUsers, "")
+          : userPrincipalNamesSchema(
+              requestLimits.maxUsers,
+              ` (up to ${requestLimits.maxAsyncUsers} in an asynchronous request: Prefer: respond-async)`,
+            )
+        ).optional(),
+        async: z.boolean({ error: "must be true or false" }).optional().meta({
+          title: "Asynchronous",
+          description:
+            "true: answer 202 at once with a status URL (Location) and do the work in the background, as Prefer: respond-async does.",
+        }),
         dryRun: z
           .boolean({ error: "must be true or false" })
           .optional()
@@ -187,7 +203,10 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
           .int({ error: "must be a whole number of seconds" })
           .min(0, { error: "must be at least 0" })
           .max(context.maxGracePeriodSeconds, {
-            error: `must be at most ${context.maxGracePeriodSeconds} (it must fit inside the request deadline)`,
+            error:
+              context.async === true
+                ? `must be at most ${context.maxGracePeriodSeconds} (AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS)`
+                : `must be at most ${context.maxGracePeriodSeconds} (it must fit inside the request deadline; ask for an asynchronous call for longer ones)`,
           })
           .optional()
           .meta({

@@ -15,13 +15,17 @@ import {
   validationFailedResponse,
 } from "./httpResponses";
 import { readClientPrincipal } from "./readClientPrincipal";
-import { readJsonBody } from "./readJsonBody";
+import { maxAsyncBodyBytes, readJsonBody } from "./readJsonBody";
 import type { UserSignoutRuntime } from "./userSignoutRuntime";
+import { acceptAsyncSignOut, prefersRespondAsync, type AsyncDependencies } from "./acceptAsyncSignOut";
+import { jobStorageFor } from "../jobs/jobStorageFor";
 
 export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 export interface UserSignoutHandlerDependencies {
   readonly loadRuntime: () => Result<UserSignoutRuntime, ConfigurationError>;
+  /** Asynchronous requests: where they are queued (default: `AzureWebJobsStorage`) and the clock. */
+  readonly async?: Partial<AsyncDependencies>;
 }
 
 /** Authorize, parse, call the engine, map to a response: nothing else happens here. */
@@ -47,12 +51,15 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
         );
         return callerNotAuthorizedResponse(config.requiredCallerRole, caller !== undefined, operationId);
       }
-      const body = await readJsonBody(request);
+      // The larger body limit needs the header: it must be known before the body is read.
+      const preferAsync = prefersRespondAsync(request);
+      const body = await readJsonBody(request, preferAsync ? maxAsyncBodyBytes : undefined);
       if (!body.ok) {
         logRejection(context, operationId, body.error.code, []);
         return badBodyResponse(body.error, operationId);
       }
-      const input = signOutRequestSchemaFor(config).safeParse(body.value);
+      const isAsync = preferAsync || (isObject(body.value) && body.value.async === true);
+      const input = signOutRequestSchemaFor(config, isAsync).safeParse(body.value);
       if (!input.success) {
         const details = toFieldErrors(input.error);
         logRejection(
@@ -65,6 +72,14 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
       }
 
       const parsed = input.data;
+      if (isAsync) {
+        return await acceptAsyncSignOut(
+          request,
+          context,
+          { config, parsed, caller },
+          { storageFor: dependencies.async?.storageFor ?? jobStorageFor, now: dependencies.async?.now ?? Date.now },
+        );
+      }
       const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
       const deadline = deadlineSignal(runtime.value.clock, config.deadlineMs);
       // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
@@ -92,6 +107,10 @@ export function createUserSignoutHandler(dependencies: UserSignoutHandlerDepende
       return internalErrorResponse(operationId);
     }
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The summary line of a request that never reached Azure; field names only, never their values. */

@@ -109,4 +109,24 @@ describe("the local demo (npm start)", () => {
       "userPrincipleName",
     ]);
   });
+
+  it("prints an asynchronous call and its polling, and the call answers 202 with a Location that needs no key", async () => {
+    assert.ok(printed.some((line) => line.startsWith("loc=$(curl ") && line.includes("Prefer: respond-async")));
+    assert.ok(printed.some((line) => line.startsWith("while ") && line.includes('"$loc"')));
+    const accepted = await signOut('{"userPrincipalName":"erin@contoso.com"}', {
+      "x-functions-key": ready.functionKey,
+      prefer: "respond-async",
+    });
+    assert.equal(accepted.status, 202);
+    const location = accepted.headers.get("location")!;
+    assert.ok(location.startsWith(`${ready.functionsUrl}/api/avd/user-signout/operations/`), location);
+    let answer = await fetch(location);
+    for (let poll = 0; poll < 300 && answer.status === 202; poll++) {
+      await answer.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await fetch(location);
+    }
+    assert.equal(answer.status, 200);
+    assert.ok(!(await sessions()).some((session) => session.userPrincipalName === "erin@contoso.com"));
+  });
 });

@@ -42,8 +42,9 @@ describe("what ships and what stays behind", () => {
     }
   });
 
-  it("points every import down the layers: functions → http/jobs → engine → azure → config → base", () => {
-    const rank: Record<string, number> = { functions: 5, http: 4, jobs: 4, engine: 3, azure: 2, config: 1, base: 0 };
+  it("points every import down the layers: functions → http → jobs → engine → azure → config → base", () => {
+    // The HTTP adapter stores and queues asynchronous requests; the jobs never reach back into HTTP.
+    const rank: Record<string, number> = { functions: 6, http: 5, jobs: 4, engine: 3, azure: 2, config: 1, base: 0 };
     for (const file of sourceFiles("src")) {
       const from = file.split(path.sep)[1] ?? "";
       for (const specifier of importsOf(file).filter((s) => s.startsWith("."))) {

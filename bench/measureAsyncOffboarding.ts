@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { startEmulator } from "../emulator/startEmulator";
+import { forkFunctionsHost } from "../local/forkFunctionsHost";
+import type { QueueTriggerEvent } from "../local/pollQueueTrigger";
+import { startAzurite } from "../local/startAzurite";
+import { jobQueueName, poisonQueueName } from "../src/jobs/jobNames";
+import { buildLeaversTenant, type LeaversTenantSize } from "./leaversTenant";
+
+export interface AsyncOffboardingResult {
+  readonly size: LeaversTenantSize;
+  readonly latencyMs: number;
+  /** From the POST to the status URL's final answer (polled every 100 ms). */
+  readonly wallMs: number;
+  readonly acceptMs: number;
+  readonly finalStatus: number;
+  readonly armReads: number;
+  readonly armWrites: number;
+  readonly readBound: number;
+  readonly messagesProcessed: number;
+  readonly statusPolls: number;
+  readonly problems: readonly string[];
+}
+
+/**
+ * The 1,000-leaver asynchronous offboarding, end to end: the built app on the local functions host
+ * (queue triggers with the host's semantics) over Azurite and the HTTPS emulator.
+ */
+export async function measureAsyncOffboarding(
+  size: LeaversTenantSize,
+  latencyMs: number,
+  log: (line: string) => void,
+): Promise<AsyncOffboardingResult> {
+  const tenant = buildLeaversTenant(size, latencyMs);
+  const emulator = await startEmulator({ scenario: tenant.scenario });
+  const azurite = await startAzurite();
+  const scratch = mkdtempSync(path.join(tmpdir(), "avd-bench-async-"));
+  const caFile = path.join(scratch, "emulator-ca.pem");
+  writeFileSync(caFile, emulator.caCertificatePem);
+  const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
+  const functionKey = "bench-key";
+  const host = forkFunctionsHost(
+    {
+      PATH: process.env.PATH,
+      FUNCTIONS_KEY: functionKey,
+      FUNCTIONS_HTTP_PORT: "0",
+      NODE_EXTRA_CA_CERTS: caFile,
+      IDENTITY_ENDPOINT: emulator.identityEndpoint,
+      IDENTITY_HEADER: emulator.identityHeader,
+      AVD_SUBSCRIPTION_IDS: tenant.scenario.subscriptions.map((subscription) => subscription.id).join(","),
+      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+      AzureWebJobsStorage: azurite.connectionString,
+    },
+    { silent: true },
+  );
+  let processed = 0;
+  const port = await new Promise<number>((resolve, reject) => {
+    host.on("message", (message: { ready?: boolean; port?: number; queueEvent?: QueueTriggerEvent }) => {
+      if (message.ready === true && typeof message.port === "number") resolve(message.port);
+      if (message.queueEvent?.kind === "completed" || message.queueEvent?.kind === "failed") processed++;
+    });
+    host.once("exit", (code) => reject(new Error(`the functions host exited (${String(code)})`)));
+  });
+  try {
+    log(
+      `async offboarding: ${size.leavers} leavers over ${tenant.subscriptions}×${tenant.hostPools / tenant.subscriptions} @${latencyMs}ms…`,
+    );
+    emulator.clearCalls();
+    const started = performance.now();
+    const accepted = await fetch(`http://127.0.0.1:${port}/api/avd/user-signout`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-functions-key": functionKey, prefer: "respond-async" },
+      body: JSON.stringify({ userPrincipalNames: tenant.leavers, reason: "Benchmark: leavers" }),
+    });
+    const acceptMs = performance.now() - started;
+    await accepted.body?.cancel();
+    const location = accepted.headers.get("location");
+    if (accepted.status !== 202 || location === null) throw new Error(`the POST answered ${accepted.status}`);
+    let polls = 0;
+    let final: Response | undefined;
+    // Bounded: ten minutes of polls at most.
+    while (polls < 6000) {
+      polls++;
+      const response = await fetch(location);
+      if (response.status !== 202) {
+        final = response;
+        break;
+      }
+      await response.body?.cancel();
+      await delay(100);
+    }
+    const wallMs = performance.now() - started;
+    const problems: string[] = [];
+    if (final === undefined) problems.push("the operation did not finish within 6000 polls");
+    const report = (await final?.json()) as { counts?: { signedOut: number } } | undefined;
+    if (final?.status !== 200) problems.push(`the final answer was ${final?.status ?? "none"}`);
+    if (report?.counts?.signedOut !== size.leavers)
+      problems.push(`signed out ${report?.counts?.signedOut} of ${size.leavers}`);
+    const remaining = emulator
+      .sessions()
+      .map((s) => `${s.subscriptionId}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
+      .sort();
+    if (JSON.stringify(remaining) !== JSON.stringify(tenant.bystanders)) problems.push("bystanders' sessions changed");
+    const calls = emulator.calls();
+    const readBound = 10 * (tenant.subscriptions + tenant.hostPools);
+    const armReads = calls.filter((call) => call.method === "GET").length;
+    if (armReads > readBound) problems.push(`${armReads} ARM reads, over 10 × (S + H) = ${readBound}`);
+    return {
+      size,
+      latencyMs,
+      wallMs: Math.round(wallMs),
+      acceptMs: Math.round(acceptMs),
+      finalStatus: final?.status ?? 0,
+      armReads,
+      armWrites: calls.length - armReads,
+      readBound,
+      messagesProcessed: processed,
+      statusPolls: polls,
+      problems,
+    };
+  } finally {
+    const exited = new Promise((resolve) => host.once("exit", resolve));
+    host.kill("SIGKILL");
+    await exited;
+    await Promise.all([emulator.close(), azurite.close()]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function formatAsyncOffboarding(result: AsyncOffboardingResult): string {
+  const { size } = result;
+  return [
+    "Asynchronous offboarding (Prefer: respond-async; the local functions host's queue triggers over Azurite; status polled every 100 ms):",
+    "",
+    "| Leavers | Tenant (S×P×hosts @ latency) | Wall (POST → final answer) | POST answered 202 in | ARM reads (≤ 10 × (S + H)) | ARM deletes | Messages processed | Final |",
+    "| ------- | ---------------------------- | -------------------------- | -------------------- | -------------------------- | ----------- | ------------------ | ----- |",
+    `| ${size.leavers} | ${size.subscriptions}×${size.hostPoolsPerSubscription}×${size.sessionHostsPerPool} @${result.latencyMs}ms | ${result.wallMs} ms | ${result.acceptMs} ms | ${result.armReads} (≤ ${result.readBound}) | ${result.armWrites} | ${result.messagesProcessed} | ${result.finalStatus} |`,
+  ].join("\n");
+}

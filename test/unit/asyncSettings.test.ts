@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseAppConfig, type Environment } from "../../src/config/appConfig";
+import { jobStorageFor } from "../../src/jobs/jobStorageFor";
+
+const base: Environment = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
+
+function parsed(env: Environment) {
+  const result = parseAppConfig(env);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+  return result.value;
+}
+
+describe("settings for asynchronous calls", () => {
+  it("defaults: 7 days' retention, a grace period of up to an hour, a two-hour job deadline, 240 s per message", () => {
+    const config = parsed(base);
+    assert.equal(config.operationRetentionMs, 7 * 86_400_000);
+    assert.equal(config.asyncMaxGracePeriodSeconds, 3600);
+    assert.equal(config.jobDeadlineMs, 7_200_000);
+    assert.equal(config.jobMessageTimeoutMs, 240_000);
+  });
+
+  it("keeps synchronous calls working without Storage, and names AzureWebJobsStorage for asynchronous ones", () => {
+    const config = parsed(base);
+    assert.equal(config.storage.ok, false);
+    assert.ok(!config.storage.ok && config.storage.error.setting === "AzureWebJobsStorage");
+    const storage = jobStorageFor(config);
+    assert.ok(
+      !storage.ok && storage.error.code === "ConfigurationError" && storage.error.setting === "AzureWebJobsStorage",
+    );
+  });
+
+  it("reads a connection string locally", () => {
+    const config = parsed({ ...base, AzureWebJobsStorage: "UseDevelopmentStorage=true" });
+    assert.deepEqual(config.storage, {
+      ok: true,
+      value: { kind: "connectionString", connectionString: "UseDevelopmentStorage=true" },
+    });
+    const notOne = parsed({ ...base, AzureWebJobsStorage: "hello" });
+    assert.ok(!notOne.storage.ok && notOne.storage.error.setting === "AzureWebJobsStorage");
+  });
+
+  it("reads the identity-based connection as the Functions host does, with its own client id", () => {
+    const config = parsed({
+      ...base,
+      IDENTITY_ENDPOINT: "http://127.0.0.1:41234/msi/token",
+      IDENTITY_HEADER: "secret",
+      AzureWebJobsStorage__queueServiceUri: "https://avdsignout.queue.core.windows.net/",
+      AzureWebJobsStorage__tableServiceUri: "https://avdsignout.table.core.windows.net",
+      AzureWebJobsStorage__credential: "managedidentity",
+      AzureWebJobsStorage__clientId: "22222222-2222-4222-8222-222222222222",
+    });
+    assert.deepEqual(config.storage, {
+      ok: true,
+      value: {
+        kind: "identity",
+        queueServiceUri: "https://avdsignout.queue.core.windows.net",
+        tableServiceUri: "https://avdsignout.table.core.windows.net",
+        credential: "managedIdentity",
+        clientId: "22222222-2222-4222-8222-222222222222",
+      },
+    });
+    const storage = jobStorageFor(config);
+    assert.ok(storage.ok);
+    assert.equal(storage.value.queue.url, "https://avdsignout.queue.core.windows.net/avd-signout-jobs");
+    assert.match(storage.value.table.url, /^https:\/\/avdsignout\.table\.core\.windows\.net/);
+  });
+
+  it("names the setting at fault, without failing synchronous calls", () => {
+    const half = parsed({ ...base, AzureWebJobsStorage__queueServiceUri: "https://a.queue.core.windows.net" });
+    assert.ok(!half.storage.ok && half.storage.error.setting === "AzureWebJobsStorage__tableServiceUri");
+    const credential = parsed({
+      ...base,
+      AzureWebJobsStorage__queueServiceUri: "https://a.queue.core.windows.net",
+      AzureWebJobsStorage__tableServiceUri: "https://a.table.core.windows.net",
+      AzureWebJobsStorage__credential: "password",
+    });
+    assert.ok(!credential.storage.ok && credential.storage.error.setting === "AzureWebJobsStorage__credential");
+  });
+
+  it("refuses a job deadline that the longest grace period would not fit in", () => {
+    const result = parseAppConfig({
+      ...base,
+      AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
+      AVD_JOB_DEADLINE_SECONDS: "600",
+    });
+    assert.ok(!result.ok && result.error.setting === "AVD_JOB_DEADLINE_SECONDS");
+    const retention = parseAppConfig({ ...base, AVD_OPERATION_RETENTION_DAYS: "0" });
+    assert.ok(!retention.ok && retention.error.setting === "AVD_OPERATION_RETENTION_DAYS");
+  });
+});
