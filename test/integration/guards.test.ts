@@ -264,3 +264,62 @@ describe("the answer to a delete", () => {
     assert.equal(result.body.counts.failed, 0);
   });
 });
+
+describe("a request's scope", () => {
+  const listedPools = () =>
+    harness.emulator
+      .calls()
+      .filter((call) => call.operation === "listUserSessions")
+      .map((call) => `${call.subscriptionId?.slice(0, 8)}/${call.resourceGroup}/${call.hostPool}`)
+      .sort();
+
+  it("narrows to the requested subscriptions: nothing is listed or touched elsewhere", async () => {
+    const result = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      subscriptionIds: [subscriptionB.toUpperCase()],
+    });
+    assert.equal(result.status, 200);
+    assert.deepEqual(result.body.scope.subscriptionIds, [subscriptionB]);
+    assert.deepEqual(listedPools(), ["22222222/RG-1/HP-1"]);
+    assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+  });
+
+  it("narrows to the named host pools, by name in any case or by id in any case, and to no other pool", async () => {
+    const byName = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      hostPools: ["hp-2"],
+    });
+    assert.equal(byName.status, 200);
+    assert.deepEqual(listedPools(), ["11111111/RG-1/HP-2"]);
+    assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+
+    harness.emulator.clearCalls();
+    const byId = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      hostPools: [poolPath(subscriptionA, "rg-1", "hp-1").toLowerCase()],
+    });
+    assert.equal(byId.status, 200);
+    assert.deepEqual(listedPools(), ["11111111/RG-1/HP-1"]);
+    assert.equal(
+      harness.emulator.calls().filter((call) => call.subscriptionId === subscriptionB).length,
+      0,
+      "a subscription no host pool id names is not listed",
+    );
+    assert.deepEqual(harness.remaining(), [...bystanders].sort());
+  });
+
+  it("never widens: a subscription outside AVD_SUBSCRIPTION_IDS, or a host pool id outside the subscriptions in scope, is a 400 and nothing is called", async () => {
+    for (const [settings, body] of [
+      [{ AVD_SUBSCRIPTION_IDS: subscriptionA }, { subscriptionIds: [subscriptionB] }],
+      [{ AVD_SUBSCRIPTION_IDS: subscriptionA }, { subscriptionIds: [subscriptionA, subscriptionB] }],
+      [{ AVD_SUBSCRIPTION_IDS: subscriptionA }, { hostPools: [poolPath(subscriptionB, "RG-1", "HP-1")] }],
+      [{}, { subscriptionIds: [subscriptionA], hostPools: ["HP-2", poolPath(subscriptionB, "RG-1", "HP-1")] }],
+    ] as const) {
+      const result = await harness.post(harness.handler(settings), { userPrincipalName: "alice@contoso.com", ...body });
+      assert.equal(result.status, 400, JSON.stringify(body));
+      assert.equal(result.body.error?.code, "ValidationError");
+    }
+    assert.equal(harness.emulator.calls().length, 0);
+    assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+  });
+});
