@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Scenario } from "../../emulator/scenario";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
-import { subscriptionA, subscriptionB } from "./tenantScenario";
 
 // Listings the service could hand back (crafted pages served by the emulator) against the guards
 // that decide what the app touches: each test fails when its guard is removed (see README,
 // "Mutation testing").
 
+// Letters in the ids, so that a comparison that folds one side only fails here.
+const subscriptionA = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+const subscriptionB = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
 const provider = "Microsoft.DesktopVirtualization";
 const poolPath = (subscriptionId: string, resourceGroup: string, hostPool: string) =>
   `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/hostPools/${hostPool}`;
@@ -66,12 +68,12 @@ function guardScenario(faults: Scenario["faults"] = []): Scenario {
 }
 
 const bystanders = [
-  "11111111/HP-1/h1.contoso.com/1 other-group@contoso.com",
-  "11111111/HP-1/h1.contoso.com/2 bob@contoso.com",
-  "11111111/HP-2/h1.contoso.com/1 other-pool@contoso.com",
-  "22222222/HP-1/h1.contoso.com/1 other-sub@contoso.com",
+  "aaaaaaaa/HP-1/h1.contoso.com/1 other-group@contoso.com",
+  "aaaaaaaa/HP-1/h1.contoso.com/2 bob@contoso.com",
+  "aaaaaaaa/HP-2/h1.contoso.com/1 other-pool@contoso.com",
+  "bbbbbbbb/HP-1/h1.contoso.com/1 other-sub@contoso.com",
 ];
-const alices = ["11111111/HP-1/h1.contoso.com/1 alice@contoso.com", "11111111/HP-1/h2.contoso.com/1 alice@contoso.com"];
+const alices = ["aaaaaaaa/HP-1/h1.contoso.com/1 alice@contoso.com", "aaaaaaaa/HP-1/h2.contoso.com/1 alice@contoso.com"];
 
 /** RG-1/HP-1's session listing answers this page (once, or every time). */
 function listingOfPool1(page: unknown, count?: number): NonNullable<Scenario["faults"]>[number] {
@@ -175,6 +177,7 @@ describe("a session of the user listed with an id outside its host pool", () => 
       ]),
       Array.from({ length: 5 }, () => ["session", subscriptionA, "RG-1", "HP-1", "UnrecognizedResourceId"]),
     );
+    assert.ok(result.body.errors.every((error) => /outside its host pool; it was not touched/.test(error.message)));
     assert.deepEqual(
       result.body.sessions.map((session) => `${session.hostPool}/${session.sessionId} ${session.outcome}`),
       ["HP-1/1 signedOut"],
@@ -224,6 +227,10 @@ describe("the answer to a delete", () => {
       { code: "NotFound", message: "User session does not exist" },
     ],
     ["a 404 that is not ARM's JSON", { body: "html" as const }],
+    [
+      "the service's missing-session body under another status",
+      { status: 400, code: "404", message: "Error: User session does not exist" },
+    ],
   ] as const) {
     it(`counts ${what} as a failure, not as already gone`, async () => {
       harness.emulator.load(
@@ -234,7 +241,10 @@ describe("the answer to a delete", () => {
       assert.equal(result.body.counts.alreadyGone, 0);
       assert.equal(result.body.counts.failed, 2);
       assert.ok(
-        result.body.sessions.every((session) => session.outcome === "failed" && session.error?.statusCode === 404),
+        result.body.sessions.every(
+          (session) =>
+            session.outcome === "failed" && session.error?.statusCode === ("status" in fault ? fault.status : 404),
+        ),
       );
       assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
     });
@@ -280,7 +290,7 @@ describe("a request's scope", () => {
     });
     assert.equal(result.status, 200);
     assert.deepEqual(result.body.scope.subscriptionIds, [subscriptionB]);
-    assert.deepEqual(listedPools(), ["22222222/RG-1/HP-1"]);
+    assert.deepEqual(listedPools(), ["bbbbbbbb/RG-1/HP-1"]);
     assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
   });
 
@@ -290,7 +300,7 @@ describe("a request's scope", () => {
       hostPools: ["hp-2"],
     });
     assert.equal(byName.status, 200);
-    assert.deepEqual(listedPools(), ["11111111/RG-1/HP-2"]);
+    assert.deepEqual(listedPools(), ["aaaaaaaa/RG-1/HP-2"]);
     assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
 
     harness.emulator.clearCalls();
@@ -299,13 +309,25 @@ describe("a request's scope", () => {
       hostPools: [poolPath(subscriptionA, "rg-1", "hp-1").toLowerCase()],
     });
     assert.equal(byId.status, 200);
-    assert.deepEqual(listedPools(), ["11111111/RG-1/HP-1"]);
+    assert.deepEqual(listedPools(), ["aaaaaaaa/RG-1/HP-1"]);
     assert.equal(
       harness.emulator.calls().filter((call) => call.subscriptionId === subscriptionB).length,
       0,
       "a subscription no host pool id names is not listed",
     );
     assert.deepEqual(harness.remaining(), [...bystanders].sort());
+  });
+
+  it("keeps every subscription in scope when names and ids are mixed, and names the selectors nothing matched", async () => {
+    const result = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      hostPools: [poolPath(subscriptionA, "RG-2", "HP-1"), "HP-2", "HP-nowhere"],
+      dryRun: true,
+    });
+    assert.equal(result.status, 200);
+    assert.deepEqual(listedPools(), ["aaaaaaaa/RG-1/HP-2", "aaaaaaaa/RG-2/HP-1"]);
+    assert.equal(harness.emulator.calls().filter((call) => call.operation === "listHostPools").length, 2);
+    assert.deepEqual(result.body.hostPoolsNotFound, ["HP-nowhere"]);
   });
 
   it("never widens: a subscription outside AVD_SUBSCRIPTION_IDS, or a host pool id outside the subscriptions in scope, is a 400 and nothing is called", async () => {
@@ -321,5 +343,123 @@ describe("a request's scope", () => {
     }
     assert.equal(harness.emulator.calls().length, 0);
     assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+  });
+});
+
+describe("a host pool listed with an id that is not a host pool's", () => {
+  it("is reported and never scanned, while the other host pools are", async () => {
+    const listedPool = (id: string, name: string) => ({ id, name });
+    harness.emulator.load(
+      guardScenario([
+        {
+          match: { operation: "listHostPools", subscriptionId: subscriptionA },
+          status: 200,
+          body: "json",
+          json: {
+            value: [
+              listedPool(
+                `/subscriptions/${subscriptionA}/resourceGroups/RG-1/providers/Microsoft.Compute/hostPools/HP-1`,
+                "HP-1",
+              ),
+              listedPool(`${poolPath(subscriptionA, "RG-1", "HP-1")}/sessionHosts/${host}`, "HP-1"),
+              listedPool(poolPath(subscriptionA, "RG-1", "HP-2"), "HP-2"),
+            ],
+          },
+        },
+      ]),
+    );
+    const result = await harness.post(harness.handler(), { userPrincipalName: "alice@contoso.com" });
+    assert.equal(result.status, 502);
+    assert.deepEqual(
+      result.body.errors.map((error) => [error.scope, error.subscriptionId, error.hostPool, error.code]),
+      [
+        ["hostPool", subscriptionA, "HP-1", "UnrecognizedResourceId"],
+        ["hostPool", subscriptionA, "HP-1", "UnrecognizedResourceId"],
+      ],
+    );
+    assert.deepEqual(
+      harness.emulator
+        .calls()
+        .filter((call) => call.operation === "listUserSessions")
+        .map((call) => `${call.subscriptionId?.slice(0, 8)}/${call.resourceGroup}/${call.hostPool}`)
+        .sort(),
+      ["aaaaaaaa/RG-1/HP-2", "bbbbbbbb/RG-1/HP-1"],
+    );
+    assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+  });
+});
+
+describe("disconnecting with a message first", () => {
+  it("posts each action to its own path, counts only a 200 as done, and reports a failed message", async () => {
+    harness.emulator.load(
+      guardScenario([
+        {
+          match: { operation: "sendMessage", sessionId: "1" },
+          status: 409,
+          code: "Conflict",
+          message: "Busy",
+          count: 1,
+        },
+      ]),
+    );
+    const states = () =>
+      harness.emulator
+        .sessions()
+        .filter((session) => session.userPrincipalName === "alice@contoso.com")
+        .map(
+          (session) => `${session.sessionHost}/${session.sessionId} ${session.sessionState} ${session.messages.length}`,
+        )
+        .sort();
+    const notify = { title: "Maintenance", message: "Please save your work." };
+    const result = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      mode: "disconnect",
+      notify,
+    });
+    assert.equal(result.status, 200);
+    assert.deepEqual(
+      result.body.sessions
+        .map((session) => [session.sessionHost, session.outcome, session.notification, session.notificationError?.code])
+        .sort(),
+      [
+        [host, "disconnected", "failed", "Conflict"],
+        [otherHost, "alreadyDisconnected", "notShown", undefined],
+      ],
+    );
+    assert.deepEqual(states(), [`${host}/1 Disconnected 0`, `${otherHost}/1 Disconnected 0`]);
+    const posts = harness.emulator.calls().filter((call) => call.method !== "GET");
+    assert.deepEqual(
+      posts.map((call) => [call.method, call.operation, call.query.force]),
+      [
+        ["POST", "sendMessage", undefined],
+        ["POST", "disconnectUserSession", undefined],
+      ],
+    );
+    assert.equal(harness.remaining().length, bystanders.length + alices.length);
+
+    // Delivered this time; a disconnect answered 204 (not the service's answer) is not counted as done.
+    harness.emulator.load(
+      guardScenario([{ match: { operation: "disconnectUserSession" }, status: 204, body: "json", json: null }]),
+    );
+    const again = await harness.post(harness.handler(), {
+      userPrincipalName: "alice@contoso.com",
+      mode: "disconnect",
+      notify,
+    });
+    assert.equal(again.status, 502);
+    assert.deepEqual(
+      again.body.sessions.map((session) => [session.sessionHost, session.outcome, session.notification]).sort(),
+      [
+        [host, "failed", "sent"],
+        [otherHost, "alreadyDisconnected", "notShown"],
+      ],
+    );
+    const delivered = harness.emulator
+      .sessions()
+      .find((session) => session.userPrincipalName === "alice@contoso.com" && session.sessionState === "Active");
+    assert.deepEqual(
+      delivered?.messages.map((message) => [message.messageTitle, message.messageBody]),
+      [[notify.title, notify.message]],
+    );
   });
 });

@@ -15,7 +15,10 @@ const pool = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Deskto
 const session = `${pool}/sessionHosts/h1.contoso.com/userSessions/1`;
 
 /** Sends `method url` through the guard production puts last in every ARM client's pipeline. */
-async function send(method: string, url: string): Promise<{ sent: string[]; error?: { code?: string } }> {
+async function send(
+  method: string,
+  url: string,
+): Promise<{ sent: string[]; error?: { code?: string; message?: string } }> {
   const sent: string[] = [];
   const next = (request: PipelineRequest): Promise<PipelineResponse> => {
     sent.push(`${request.method} ${request.url}`);
@@ -25,7 +28,7 @@ async function send(method: string, url: string): Promise<{ sent: string[]; erro
     await armGuardPolicy(`${arm}/`).sendRequest(createPipelineRequest({ url, method: method as "GET" }), next);
     return { sent };
   } catch (error) {
-    return { sent, error: error as { code?: string } };
+    return { sent, error: error as { code?: string; message?: string } };
   }
 }
 
@@ -53,7 +56,15 @@ describe("armGuardPolicy", () => {
       const result = await send("GET", `${origin}${pool}/userSessions`);
       assert.deepEqual(result.sent, [], origin);
       assert.equal(result.error?.code, foreignOriginCode, origin);
+      assert.match(
+        result.error?.message ?? "",
+        /^Refused to send a request to .+: only https:\/\/management\.azure\.com receives the token\.$/,
+      );
     }
+    const unparsable = await send("GET", "not a url");
+    assert.deepEqual(unparsable.sent, []);
+    assert.equal(unparsable.error?.code, "ForeignOriginRefused");
+    assert.equal(unparsable.error?.message, "Refused a request with an unparsable URL.");
   });
 
   it("sends no write to anything but a user session or its disconnect and sendMessage actions", async () => {
@@ -68,6 +79,8 @@ describe("armGuardPolicy", () => {
       const result = await send(method, `${arm}${path}`);
       assert.deepEqual(result.sent, [], `${method} ${path}`);
       assert.equal(result.error?.code, unexpectedActionPathCode, `${method} ${path}`);
+      assert.equal(unexpectedActionPathCode, "UnexpectedActionPathRefused");
+      assert.equal(result.error?.message, `Refused a ${method} that is not on a user session: ${path}`);
     }
   });
 });
@@ -96,6 +109,9 @@ describe("isUserSessionActionPath", () => {
       `${session}/restart`,
       `${session}/disconnect/1`,
       `${pool}/sessionHosts/h1.contoso.com/userSessions/%2e%2e`,
+      `${pool}/sessionHosts/h1.contoso.com/userSessions/%2e`,
+      `${pool}/sessionHosts/./userSessions/1`,
+      `x${session}`,
       `${pool}/sessionHosts/h1.contoso.com/userSessions/1%2Fdisconnect`,
       `${pool}/sessionHosts/h1.contoso.com/userSessions/%E0%A4%A`,
       `${pool}/sessionHosts/h1.contoso.com/userSessions/1%3Fx`,
