@@ -30,13 +30,40 @@ describe("parseUserSessionId", () => {
       `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h/userSessions/1/extra/2`,
       `/subscriptions/${sub}/resourceGroups//providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h/userSessions/1`,
       `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/workspaces/hp/sessionHosts/h/userSessions/1`,
+      // Only the leading character differs from a valid id.
+      `x/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h/userSessions/1`.replace(
+        "x/",
+        "x",
+      ),
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/./userSessions/1`,
     ]) {
       assert.equal(parseUserSessionId(id), undefined, id);
     }
   });
 });
 
+describe("resource id length", () => {
+  it("reads ids up to 1024 characters and nothing longer", () => {
+    const prefix = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h/userSessions/`;
+    const ofLength = (length: number) => prefix + "1".repeat(length - prefix.length);
+    assert.equal(parseUserSessionId(ofLength(1024))?.sessionId.length, 1024 - prefix.length);
+    assert.equal(parseUserSessionId(ofLength(1025)), undefined);
+  });
+});
+
 describe("parseHostPoolId", () => {
+  it("rejects anything but a host pool's own id, without throwing", () => {
+    for (const id of [
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h`,
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts/h/userSessions/1`,
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/workspaces/hp`,
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/h p`,
+      `/subscriptions/${sub}/resourceGroups/../providers/Microsoft.DesktopVirtualization/hostPools/hp`,
+    ]) {
+      assert.equal(parseHostPoolId(id), undefined, id);
+    }
+  });
+
   it("reads host pool ids in either case", () => {
     assert.deepEqual(
       parseHostPoolId(`/subscriptions/${sub}/resourcegroups/RG/providers/Microsoft.DesktopVirtualization/hostpools/HP`),

@@ -68,6 +68,30 @@ describe("signOutRequestSchema's new fields", () => {
     );
   });
 
+  it("compares subscription ids in any case on both sides, and names what lies outside", () => {
+    const lettered = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const other = "ffffffff-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const schema = createSignOutRequestSchema({
+      maxGracePeriodSeconds: 60,
+      configuredSubscriptionIds: [lettered.toUpperCase()],
+    });
+    const pool = (subscription: string) =>
+      `/subscriptions/${subscription}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp`;
+    assert.deepEqual(fields({ userPrincipalName: upn, subscriptionIds: [lettered] }, schema), []);
+    assert.deepEqual(fields({ userPrincipalName: upn, subscriptionIds: [lettered.toUpperCase()] }, schema), []);
+    assert.deepEqual(fields({ userPrincipalName: upn, hostPools: [pool(lettered.toUpperCase()), "hp"] }, schema), []);
+    assert.deepEqual(
+      fields({ userPrincipalName: upn, subscriptionIds: [lettered], hostPools: [pool(lettered), pool(other)] }, schema),
+      [`hostPools: names host pools outside the subscriptions in scope: ${pool(other)}`],
+    );
+  });
+
+  it("without configured subscriptions, takes any subscription and host pool id", () => {
+    const pool = `/subscriptions/${subscriptionB}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp`;
+    assert.deepEqual(fields({ userPrincipalName: upn, subscriptionIds: [subscriptionA] }), []);
+    assert.deepEqual(fields({ userPrincipalName: upn, hostPools: [pool] }), []);
+  });
+
   it("keeps the grace period inside the deadline: at most 60 s and 30 s short of the deadline", () => {
     assert.equal(maxGracePeriodSecondsFor(90_000), 60);
     assert.equal(maxGracePeriodSecondsFor(220_000), 60);
