@@ -40,7 +40,7 @@ interface Bucket {
 }
 
 interface Waiter {
-  readonly ticket: ArmBudgetTicket;
+  readonly bucket: Bucket;
   readonly grant: (release: () => void) => void;
   readonly fail: (error: Error) => void;
   readonly signal: AbortSignalLike | undefined;
@@ -67,13 +67,15 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
       bucket = { tokens: bucketLimits.burst, updatedAtMs: clock.now(), limits: bucketLimits };
       buckets.set(key, bucket);
     }
-    const now = clock.now();
+    return bucket;
+  };
+
+  const refill = (bucket: Bucket, now: number): void => {
     bucket.tokens = Math.min(
       bucket.limits.burst,
       bucket.tokens + ((now - bucket.updatedAtMs) / 1000) * bucket.limits.perSecond,
     );
     bucket.updatedAtMs = now;
-    return bucket;
   };
 
   const release = (): void => {
@@ -84,17 +86,28 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
   /** Grants what can go now, in priority order; otherwise sleeps until the next token is due. */
   const pump = (): void => {
     let soonestMs = Number.POSITIVE_INFINITY;
+    // A storm queues hundreds of waiters behind one empty bucket: look at each bucket once a pass.
+    const now = clock.now();
+    const refilled = new Set<Bucket>();
+    const empty = new Set<Bucket>();
     for (const queue of [actions, reads]) {
       for (let index = 0; index < queue.length && inFlight < limits.maxInFlight;) {
         const waiter = queue[index]!;
-        const bucket = bucketFor(waiter.ticket);
-        if (bucket.tokens >= 1) {
+        const bucket = waiter.bucket;
+        if (!refilled.has(bucket)) {
+          refill(bucket, now);
+          refilled.add(bucket);
+        }
+        if (empty.has(bucket)) {
+          index++;
+        } else if (bucket.tokens >= 1) {
           bucket.tokens -= 1;
           inFlight++;
           queue.splice(index, 1);
           waiter.signal?.removeEventListener("abort", waiter.onAbort);
           waiter.grant(once(release));
         } else {
+          empty.add(bucket);
           soonestMs = Math.min(soonestMs, ((1 - bucket.tokens) / bucket.limits.perSecond) * 1000);
           index++;
         }
@@ -125,7 +138,7 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
       return new Promise((resolve, reject) => {
         const queue = ticket.kind === "read" ? reads : actions;
         const waiter: Waiter = {
-          ticket,
+          bucket: bucketFor(ticket),
           grant: resolve,
           fail: reject,
           signal,
@@ -135,10 +148,12 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
             reject(abortError());
           },
         };
-        signal?.addEventListener("abort", waiter.onAbort, { once: true });
         queue.push(waiter);
         // A new waiter may be grantable at once; a pending wake-up is for a later token.
         pump();
+        // Only a waiter that has to wait listens for the deadline: thousands of listeners on one
+        // request's signal cost more than the waits.
+        if (queue.includes(waiter)) signal?.addEventListener("abort", waiter.onAbort, { once: true });
       });
     },
   };

@@ -79,8 +79,10 @@ async function readAllPages(client: ArmLister, firstUrl: string, abortSignal: Ab
   return items;
 }
 
-function parseJson(response: PipelineResponse): unknown {
+function parseJson(response: PipelineResponse & { readonly parsedBody?: unknown }): unknown {
   if (response.status !== 200) throw armError(response);
+  // The client's pipeline has parsed a JSON body already; parsing it again cost as much again.
+  if (response.parsedBody !== undefined) return response.parsedBody;
   try {
     return JSON.parse(response.bodyAsText ?? "") as unknown;
   } catch {

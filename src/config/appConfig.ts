@@ -79,7 +79,7 @@ export const configDefaults = Object.freeze({
   armDeletesPerSecond: 10,
   armWriteBurst: 200,
   armWritesPerSecond: 10,
-  armMaxSockets: 64,
+  armMaxSockets: 128,
   serverSideFilter: false,
   operationRetentionDays: 7,
   asyncMaxGracePeriodSeconds: 3600,
