@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { odata, type TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
+import { odataStringLiteral } from "../azure/odataFilter";
 import type { SignOutReport } from "../engine/signOutReport";
 import {
   chunkRowKey,
@@ -163,7 +164,7 @@ export function createOperationStore(table: TableClient) {
       let summary: Versioned<OperationSummary> | undefined;
       const chunks: ChunkRecord[] = [];
       const entities = table.listEntities<Record<string, unknown>>({
-        queryOptions: { filter: odata`PartitionKey eq ${operationId}` },
+        queryOptions: { filter: `PartitionKey eq ${odataStringLiteral(operationId)}` },
       });
       for await (const entity of entities as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
         if (entity.rowKey === summaryRowKey) summary = { value: readSummaryEntity(entity), etag: entity.etag };

@@ -25,7 +25,8 @@ async function linearPatternLinter(): Promise<ESLint> {
         languageOptions: { parser: tseslint.parser },
         // Only these rules run here, so the project's disable comments for other rules look unused.
         linterOptions: { reportUnusedDisableDirectives: "off" },
-        plugins: { regexp },
+        // Known, so that the project's disable comments for its rules name existing rules.
+        plugins: { regexp, "@typescript-eslint": tseslint.plugin },
         rules: Object.fromEntries(linearRules.map((rule) => [rule, rules[rule]!])),
       },
     ],
