@@ -1,5 +1,6 @@
 import type { HostPoolSelector } from "./hostPoolSelector";
 import type { SignOutJob } from "./signOutJob";
+import type { SignOutMode } from "./signOutMode";
 import type {
   ListingStrategy,
   NotificationOutcome,
@@ -50,8 +51,9 @@ function decideStatus(errors: readonly ReportedError[], sessions: readonly Sessi
   return errors.length > 0 || sessions.some((session) => session.outcome === "failed") ? "failed" : "completed";
 }
 
-function countSessions(
-  job: SignOutJob,
+/** The counts of a report's sessions (disconnect's own counts only in mode disconnect). */
+export function countSessions(
+  mode: SignOutMode,
   sessions: readonly SessionResult[],
 ): Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned"> {
   const count = (outcome: SessionOutcome): number => sessions.filter((session) => session.outcome === outcome).length;
@@ -62,13 +64,25 @@ function countSessions(
     wouldSignOut: count("wouldSignOut"),
     failed: count("failed"),
     deadlineExceeded: count("deadlineExceeded"),
-    ...(job.mode === "disconnect"
+    ...(mode === "disconnect"
       ? {
           disconnected: count("disconnected"),
           alreadyDisconnected: count("alreadyDisconnected"),
           wouldDisconnect: count("wouldDisconnect"),
         }
       : {}),
+  };
+}
+
+/** What became of the messages, over a report's sessions. */
+export function countNotifications(sessions: readonly SessionResult[]): Record<NotificationOutcome, number> {
+  const notified = (result: NotificationOutcome): number =>
+    sessions.filter((session) => session.notification === result).length;
+  return {
+    sent: notified("sent"),
+    failed: notified("failed"),
+    notShown: notified("notShown"),
+    wouldSend: notified("wouldSend"),
   };
 }
 
@@ -82,12 +96,10 @@ export function buildReport(job: SignOutJob, outcome: RequestOutcome): SignOutRe
     return {
       userPrincipalName,
       status: decideStatus(scopeErrors, own),
-      counts: countSessions(job, own),
+      counts: countSessions(job.mode, own),
       sessions: own,
     };
   });
-  const notified = (result: NotificationOutcome): number =>
-    sessions.filter((session) => session.notification === result).length;
   const [single] = job.userPrincipalNames;
   const { requestedBy, reason, caller } = job.audit ?? {};
   return {
@@ -119,17 +131,12 @@ export function buildReport(job: SignOutJob, outcome: RequestOutcome): SignOutRe
       ? {}
       : {
           gracePeriodSeconds: Math.round(job.gracePeriodMs / 1000),
-          notifications: {
-            sent: notified("sent"),
-            failed: notified("failed"),
-            notShown: notified("notShown"),
-            wouldSend: notified("wouldSend"),
-          },
+          notifications: countNotifications(sessions),
         }),
     counts: {
       subscriptions: outcome.subscriptionIds.length,
       hostPoolsScanned: outcome.hostPoolsScanned,
-      ...countSessions(job, sessions),
+      ...countSessions(job.mode, sessions),
     },
     users,
     sessions,

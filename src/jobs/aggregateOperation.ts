@@ -1,3 +1,4 @@
+import { countNotifications, countSessions } from "../engine/buildReport";
 import type {
   ReportedError,
   SessionResult,
@@ -36,15 +37,7 @@ export function decideOperationStatus(
 }
 
 function zeroCounts(mode: OperationSummary["spec"]["mode"]): SessionCounts {
-  return {
-    sessionsFound: 0,
-    signedOut: 0,
-    alreadyGone: 0,
-    wouldSignOut: 0,
-    failed: 0,
-    deadlineExceeded: 0,
-    ...(mode === "disconnect" ? { disconnected: 0, alreadyDisconnected: 0, wouldDisconnect: 0 } : {}),
-  };
+  return countSessions(mode, []);
 }
 
 function addCounts(total: SessionCounts, counts: Partial<SessionCounts>): SessionCounts {
@@ -53,15 +46,6 @@ function addCounts(total: SessionCounts, counts: Partial<SessionCounts>): Sessio
     if (typeof value === "number" && key in sum) sum[key] = (sum[key] ?? 0) + value;
   }
   return sum as unknown as SessionCounts;
-}
-
-function countsOfSessions(sessions: readonly SessionResult[], mode: OperationSummary["spec"]["mode"]): SessionCounts {
-  const counts: Record<string, number> = { ...zeroCounts(mode) };
-  counts.sessionsFound = sessions.length;
-  for (const session of sessions) {
-    if (session.outcome in counts) counts[session.outcome]! += 1;
-  }
-  return counts as unknown as SessionCounts;
 }
 
 function dedupe(errors: readonly ReportedError[]): ReportedError[] {
@@ -100,7 +84,6 @@ export function buildOperationReport(
   });
   const sessions = reports.flatMap((report) => report.sessions);
   const allUsers = chunks.flatMap((chunk) => chunk.userPrincipalNames);
-  const notified = (outcome: string): number => sessions.filter((session) => session.notification === outcome).length;
   const end = summary.completedAt ?? now;
   return {
     operationId: summary.operationId,
@@ -123,17 +106,12 @@ export function buildOperationReport(
       ? {}
       : {
           gracePeriodSeconds: spec.gracePeriodSeconds,
-          notifications: {
-            sent: notified("sent"),
-            failed: notified("failed"),
-            notShown: notified("notShown"),
-            wouldSend: notified("wouldSend"),
-          },
+          notifications: countNotifications(sessions),
         }),
     counts: {
       subscriptions: spec.subscriptionIds.length,
       hostPoolsScanned: Math.max(0, ...reports.map((report) => report.counts.hostPoolsScanned)),
-      ...countsOfSessions(sessions, spec.mode),
+      ...countSessions(spec.mode, sessions),
     },
     users,
     sessions,
@@ -273,13 +251,13 @@ export function mergeChunkReports(
     return {
       ...user,
       status: user.status === "completed" || other.status === "completed" ? ("completed" as const) : user.status,
-      counts: countsOfSessions(merged, mode),
+      counts: countSessions(mode, merged),
       sessions: merged,
     };
   });
   return {
     ...better,
-    counts: { ...better.counts, ...countsOfSessions(sessions, mode) },
+    counts: { ...better.counts, ...countSessions(mode, sessions) },
     users,
     sessions,
   };
