@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { forkFunctionsHost } from "../../local/forkFunctionsHost";
 import type { QueueTriggerEvent } from "../../local/pollQueueTrigger";
@@ -15,7 +15,13 @@ const waitLimitMs = 60_000;
 export function fixtureAppRoot(): string {
   const compiled = path.join(__dirname, "fixtures", "queueApp");
   const source = path.resolve(__dirname, "..", "..", "..", "test", "local", "fixtures", "queueApp");
-  for (const file of ["package.json", "host.json"]) copyFileSync(path.join(source, file), path.join(compiled, file));
+  // Test files run in parallel and start hosts that read these files: copy then rename, so that a
+  // host never reads a half-written package.json.
+  for (const file of ["package.json", "host.json"]) {
+    const staged = path.join(compiled, `${file}.${process.pid}.tmp`);
+    copyFileSync(path.join(source, file), staged);
+    renameSync(staged, path.join(compiled, file));
+  }
   return compiled;
 }
 
