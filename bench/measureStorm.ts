@@ -3,7 +3,7 @@ import { withArmThrottling } from "./armThrottlingModel";
 import { summarizeCalls, type CallTimeline } from "./callTimeline";
 import type { StormMeasurement } from "./functionWorkerProtocol";
 import { maximum, median } from "./sampleStatistics";
-import { startFunctionWorker, type FunctionWorkerSettings } from "./startFunctionWorker";
+import { startFunctionWorker, workerSettingsFor } from "./startFunctionWorker";
 import { buildStormTenant, stormSessionKey, type StormTenant } from "./stormTenant";
 
 /** `storm`: N single-user requests at once; `batch`: the same N users in ⌈N/100⌉ requests at once. */
@@ -87,15 +87,7 @@ export function stormBodies(users: readonly string[], mode: StormMode): string[]
 export async function measureStorm(sizes: readonly number[], context: StormContext): Promise<StormResult> {
   const { emulator, log } = context;
   const tenant = buildStormTenant(stormLatencyMs);
-  const settings: FunctionWorkerSettings = {
-    extraCaCertsFile: context.extraCaCertsFile,
-    environment: {
-      IDENTITY_ENDPOINT: emulator.identityEndpoint,
-      IDENTITY_HEADER: emulator.identityHeader,
-      AVD_SUBSCRIPTION_IDS: tenant.subscriptionIds.join(","),
-      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
-    },
-  };
+  const settings = workerSettingsFor(emulator, tenant.subscriptionIds, context.extraCaCertsFile);
   const problems: string[] = [];
   const runs: StormRun[] = [];
   for (const users of sizes) {

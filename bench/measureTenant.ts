@@ -6,7 +6,7 @@ import { summarizeCalls, type CallTimeline } from "./callTimeline";
 import type { SignOutMeasurement } from "./functionWorkerProtocol";
 import { runbookCallCount, runbookSignOut } from "./runbookSignOut";
 import { maximum, median, minimum } from "./sampleStatistics";
-import { startFunctionWorker, type FunctionWorker, type FunctionWorkerSettings } from "./startFunctionWorker";
+import { startFunctionWorker, workerSettingsFor, type FunctionWorker } from "./startFunctionWorker";
 import { verifySignOut } from "./verifySignOut";
 
 export interface GridRow {
@@ -88,15 +88,7 @@ export async function measureTenant(row: GridRow, context: MeasureContext): Prom
   const problems: string[] = [];
   const burstNotes: string[] = [];
   let memory = { maxRssBytes: 0, heapUsedBytes: 0 };
-  const settings: FunctionWorkerSettings = {
-    extraCaCertsFile: context.extraCaCertsFile,
-    environment: {
-      IDENTITY_ENDPOINT: emulator.identityEndpoint,
-      IDENTITY_HEADER: emulator.identityHeader,
-      AVD_SUBSCRIPTION_IDS: tenant.subscriptionIds.join(","),
-      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
-    },
-  };
+  const settings = workerSettingsFor(emulator, tenant.subscriptionIds, context.extraCaCertsFile);
   const expectedCalls = row.size.subscriptions + tenant.hostPools + row.size.targetSessions;
   const label = rowLabel(row);
 

@@ -1,3 +1,4 @@
+import type { RunningEmulator } from "../emulator/startEmulator";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { withFunctionsCoreOnNodePath } from "../local/functionsCoreStandIn/functionsCoreNodePath";
@@ -22,6 +23,23 @@ export interface FunctionWorkerSettings {
   readonly environment: Readonly<Record<string, string>>;
   /** File holding the emulator's CA, trusted through NODE_EXTRA_CA_CERTS as on a real host. */
   readonly extraCaCertsFile: string;
+}
+
+/** The settings the app reads in Azure, pointed at the emulator, for a tenant's subscriptions. */
+export function workerSettingsFor(
+  emulator: Pick<RunningEmulator, "identityEndpoint" | "identityHeader" | "armEndpoint">,
+  subscriptionIds: readonly string[],
+  extraCaCertsFile: string,
+): FunctionWorkerSettings {
+  return {
+    extraCaCertsFile,
+    environment: {
+      IDENTITY_ENDPOINT: emulator.identityEndpoint,
+      IDENTITY_HEADER: emulator.identityHeader,
+      AVD_SUBSCRIPTION_IDS: subscriptionIds.join(","),
+      AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+    },
+  };
 }
 
 /** Starts a fresh process that loads the built app: its first request is a cold one. */

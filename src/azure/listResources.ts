@@ -36,12 +36,8 @@ export async function listHostPools(
   subscriptionId: string,
   options: ListOptions,
 ): Promise<ListedHostPool[]> {
-  const url = new URL(
-    `${endpoint}/subscriptions/${segment(subscriptionId)}/providers/Microsoft.DesktopVirtualization/hostPools`,
-  );
-  url.searchParams.set("api-version", avdApiVersion);
-  if (options.pageSize !== undefined) url.searchParams.set("pageSize", String(options.pageSize));
-  return (await readAllPages(client, url.href, options.abortSignal)).map(toListedHostPool);
+  const path = `/subscriptions/${segment(subscriptionId)}/providers/Microsoft.DesktopVirtualization/hostPools`;
+  return (await readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal)).map(toListedHostPool);
 }
 
 export async function listUserSessions(
@@ -50,14 +46,18 @@ export async function listUserSessions(
   hostPool: HostPoolRef,
   options: ListOptions,
 ): Promise<ListedSession[]> {
-  const url = new URL(
-    `${endpoint}/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
-      `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/userSessions`,
-  );
+  const path =
+    `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
+    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/userSessions`;
+  return (await readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal)).map(toListedSession);
+}
+
+function listingUrl(endpoint: string, path: string, options: ListOptions): string {
+  const url = new URL(`${endpoint}${path}`);
   url.searchParams.set("api-version", avdApiVersion);
   if (options.filter !== undefined) url.searchParams.set("$filter", options.filter);
   if (options.pageSize !== undefined) url.searchParams.set("pageSize", String(options.pageSize));
-  return (await readAllPages(client, url.href, options.abortSignal)).map(toListedSession);
+  return url.href;
 }
 
 /** Pages are read in order: the service pages by offset, and `nextLink` is followed as given. */
