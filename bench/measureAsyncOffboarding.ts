@@ -7,7 +7,7 @@ import { startEmulator } from "../emulator/startEmulator";
 import { forkFunctionsHost } from "../local/forkFunctionsHost";
 import type { QueueTriggerEvent } from "../local/pollQueueTrigger";
 import { startAzurite } from "../local/startAzurite";
-import { jobQueueName, poisonQueueName } from "../src/jobs/jobNames";
+import { jobQueueName, poisonQueueName } from "../src/lib/jobs/jobNames";
 import { buildLeaversTenant, type LeaversTenantSize } from "./leaversTenant";
 
 export interface AsyncOffboardingResult {

@@ -2,8 +2,8 @@
 // zod schemas that serve /api/openapi.json. test/unit/connector checks the file is current.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { connectorDefinitionFile } from "../src/http/connectorDefinition";
-import { signOutRequestSchema } from "../src/http/signOutRequest";
+import { connectorDefinitionFile } from "../src/lib/http/connectorDefinition";
+import { signOutRequestSchema } from "../src/lib/http/signOutRequest";
 
 const target = path.resolve(__dirname, "..", "..", "connector", "apiDefinition.swagger.json");
 writeFileSync(target, connectorDefinitionFile(signOutRequestSchema));

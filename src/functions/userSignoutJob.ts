@@ -1,10 +1,10 @@
 import { app } from "@azure/functions";
-import { loadInstanceRuntime } from "../http/instanceRuntime";
-import { createJobConsumerHandler } from "../jobs/jobConsumerHandlers";
-import { jobQueueName, storageConnectionName } from "../jobs/jobNames";
+import { loadInstanceRuntime } from "../lib/app/instanceRuntime";
+import { createJobConsumerHandler } from "../lib/jobs/jobConsumerHandlers";
+import { jobQueueName, storageConnectionName } from "../lib/jobs/jobNames";
 
 app.storageQueue("userSignoutJob", {
   queueName: jobQueueName,
   connection: storageConnectionName,
-  handler: createJobConsumerHandler({ loadRuntime: loadInstanceRuntime }),
+  handler: createJobConsumerHandler(loadInstanceRuntime),
 });

@@ -1,10 +1,10 @@
 import { app } from "@azure/functions";
-import { loadInstanceRuntime } from "../http/instanceRuntime";
-import { createPoisonHandler } from "../jobs/jobConsumerHandlers";
-import { poisonQueueName, storageConnectionName } from "../jobs/jobNames";
+import { loadInstanceRuntime } from "../lib/app/instanceRuntime";
+import { createPoisonHandler } from "../lib/jobs/jobConsumerHandlers";
+import { poisonQueueName, storageConnectionName } from "../lib/jobs/jobNames";
 
 app.storageQueue("userSignoutJobPoison", {
   queueName: poisonQueueName,
   connection: storageConnectionName,
-  handler: createPoisonHandler({ loadRuntime: loadInstanceRuntime }),
+  handler: createPoisonHandler(loadInstanceRuntime),
 });

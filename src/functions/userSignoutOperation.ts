@@ -1,7 +1,7 @@
 import { app } from "@azure/functions";
-import { loadInstanceRuntime } from "../http/instanceRuntime";
-import { createOperationStatusHandler } from "../http/operationStatusHandler";
-import { operationStatusRoute } from "../http/statusUrl";
+import { loadInstanceRuntime } from "../lib/app/instanceRuntime";
+import { createOperationStatusHandler } from "../lib/http/operationStatusHandler";
+import { operationStatusRoute } from "../lib/http/statusUrl";
 
 app.http("userSignoutOperation", {
   methods: ["GET"],
@@ -11,5 +11,5 @@ app.http("userSignoutOperation", {
   // token for this one operation, stored only as a hash, expiring with the record — and answers
   // 404 alike for an unknown id, a wrong token and an expired record.
   authLevel: "anonymous",
-  handler: createOperationStatusHandler({ loadRuntime: loadInstanceRuntime }),
+  handler: createOperationStatusHandler(loadInstanceRuntime),
 });

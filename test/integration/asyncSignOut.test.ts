@@ -8,7 +8,7 @@ import { QueueServiceClient } from "@azure/storage-queue";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
 import { isQueueEvent, startLocalHost, type LocalHostProcess } from "../local/localHostProcess";
-import { jobQueueName, poisonQueueName } from "../../src/jobs/jobNames";
+import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
 import type { Scenario } from "../../emulator/scenario";
 import { buildLeaversTenant } from "../../bench/leaversTenant";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";

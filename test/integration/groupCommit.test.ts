@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import type { SignOutJob } from "../../src/engine/signOutJob";
-import type { SignOutReport } from "../../src/engine/signOutReport";
+import type { SignOutOrder } from "../../src/lib/engine/signOutOrder";
+import type { SignOutReport } from "../../src/lib/engine/signOutReport";
 import { createManualClock } from "../support/manualClock";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 import { everyoneButAlice, subscriptionA, subscriptionB, tenantScenario } from "./tenantScenario";
@@ -13,7 +13,7 @@ before(async () => {
 after(() => harness.close());
 beforeEach(() => harness.emulator.load(tenantScenario()));
 
-function job(userPrincipalName: string, overrides: Partial<SignOutJob> = {}): SignOutJob {
+function job(userPrincipalName: string, overrides: Partial<SignOutOrder> = {}): SignOutOrder {
   return {
     operationId: `op-${userPrincipalName}`,
     userPrincipalNames: [userPrincipalName],

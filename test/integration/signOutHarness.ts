@@ -1,11 +1,12 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import type { Scenario } from "../../emulator/scenario";
-import { createOpenApiHandler } from "../../src/http/openApiHandler";
-import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
-import { createRuntimeLoader, type UserSignoutRuntime } from "../../src/http/userSignoutRuntime";
-import type { Clock } from "../../src/base/clock";
-import type { SignOutReport } from "../../src/engine/signOutReport";
+import { createOpenApiHandler } from "../../src/lib/http/openApiHandler";
+import { createUserSignoutHandler } from "../../src/lib/http/userSignoutHandler";
+import type { HttpHandler } from "../../src/lib/http/withRuntime";
+import { createRuntimeLoader, type AppRuntime } from "../../src/lib/app/createRuntimeLoader";
+import type { Clock } from "../../src/lib/base/clock";
+import type { SignOutReport } from "../../src/lib/engine/signOutReport";
 
 export interface CallResult {
   readonly status: number;
@@ -18,9 +19,9 @@ export interface SignOutHarness {
   /** The real handler wired to the emulator through the settings it reads in Azure. */
   handler(settings?: Record<string, string>, clock?: Clock): HttpHandler;
   /** The real handler on a runtime the test holds (to watch its ARM budget). */
-  handlerFor(runtime: UserSignoutRuntime): HttpHandler;
+  handlerFor(runtime: AppRuntime): HttpHandler;
   /** The instance's runtime itself, to drive the engine with signals a test controls. */
-  runtime(settings?: Record<string, string>, clock?: Clock): UserSignoutRuntime;
+  runtime(settings?: Record<string, string>, clock?: Clock): AppRuntime;
   /** GET /api/openapi.json, wired the same way. */
   openApiHandler(settings?: Record<string, string>): HttpHandler;
   post(handler: HttpHandler, body: unknown, headers?: Record<string, string>): Promise<CallResult>;
@@ -62,13 +63,13 @@ export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHa
       return runtime.value;
     },
     handler(settings = {}, clock) {
-      return createUserSignoutHandler({ loadRuntime: runtimeLoader(settings, clock) });
+      return createUserSignoutHandler(runtimeLoader(settings, clock));
     },
     handlerFor(runtime) {
-      return createUserSignoutHandler({ loadRuntime: () => ({ ok: true, value: runtime }) });
+      return createUserSignoutHandler(() => ({ ok: true, value: runtime }));
     },
     openApiHandler(settings = {}) {
-      return createOpenApiHandler({ loadRuntime: runtimeLoader(settings) });
+      return createOpenApiHandler(runtimeLoader(settings));
     },
     async get(handler) {
       const response = await handler(

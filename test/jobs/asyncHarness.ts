@@ -4,16 +4,21 @@ import type { TableClient } from "@azure/data-tables";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import type { Scenario } from "../../emulator/scenario";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
-import { createUserSignoutHandler, type HttpHandler } from "../../src/http/userSignoutHandler";
-import { createOperationStatusHandler } from "../../src/http/operationStatusHandler";
-import { createRuntimeLoader, type UserSignoutRuntime } from "../../src/http/userSignoutRuntime";
-import { createJobConsumerHandler, createPoisonHandler, type QueueHandler } from "../../src/jobs/jobConsumerHandlers";
-import { jobStorageFor } from "../../src/jobs/jobStorageFor";
-import type { JobStorage } from "../../src/jobs/jobStorage";
-import type { SignOutJob } from "../../src/engine/signOutJob";
-import type { SessionResult, SignOutCounts } from "../../src/engine/signOutReport";
-import type { ConfigurationError } from "../../src/config/configurationError";
-import type { Result } from "../../src/base/result";
+import { createUserSignoutHandler } from "../../src/lib/http/userSignoutHandler";
+import type { HttpHandler } from "../../src/lib/http/withRuntime";
+import { createOperationStatusHandler } from "../../src/lib/http/operationStatusHandler";
+import { createRuntimeLoader, type AppRuntime } from "../../src/lib/app/createRuntimeLoader";
+import { systemClock, type Clock } from "../../src/lib/base/clock";
+import {
+  createJobConsumerHandler,
+  createPoisonHandler,
+  type QueueHandler,
+} from "../../src/lib/jobs/jobConsumerHandlers";
+import type { JobStorage } from "../../src/lib/jobs/jobStorage";
+import type { SignOutOrder } from "../../src/lib/engine/signOutOrder";
+import type { SessionResult, SignOutCounts } from "../../src/lib/engine/signOutReport";
+import type { ConfigurationError } from "../../src/lib/config/configurationError";
+import type { Result } from "../../src/lib/base/result";
 
 /** Whichever body came back (progress, report, error), loosely typed for assertions. */
 export interface AsyncBody {
@@ -52,7 +57,7 @@ export interface AsyncHarness {
   readonly poisonQueue: QueueClient;
   readonly table: TableClient;
   /** Every job the engine was handed, in order. */
-  readonly jobs: SignOutJob[];
+  readonly jobs: SignOutOrder[];
   /** The settings the app reads, as the local host would pass them. */
   readonly settings: Readonly<Record<string, string>>;
   post(body: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
@@ -91,17 +96,20 @@ export async function startAsyncHarness(
     AzureWebJobsStorage: azurite.connectionString,
     ...extraSettings,
   };
+  let clockOffset = 0;
+  const clock: Clock = { now: () => Date.now() + clockOffset, sleep: systemClock.sleep };
   const baseLoader = createRuntimeLoader({
     environment: settings,
+    clock,
     armPipelineOptions: {
       tlsOptions: { ca: emulator.caCertificatePem },
       retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40 },
     },
   });
-  const jobs: SignOutJob[] = [];
+  const jobs: SignOutOrder[] = [];
   let broken: string | undefined;
-  let wrapped: Result<UserSignoutRuntime, ConfigurationError> | undefined;
-  const loadRuntime = (): Result<UserSignoutRuntime, ConfigurationError> => {
+  let wrapped: Result<AppRuntime, ConfigurationError> | undefined;
+  const loadRuntime = (): Result<AppRuntime, ConfigurationError> => {
     if (wrapped === undefined) {
       const loaded = baseLoader();
       wrapped = loaded.ok
@@ -122,17 +130,15 @@ export async function startAsyncHarness(
   };
   const runtime = loadRuntime();
   if (!runtime.ok) throw new Error(runtime.error.message);
-  const storageResult = jobStorageFor(runtime.value.config);
+  const storageResult = runtime.value.storage();
   if (!storageResult.ok) throw new Error(storageResult.error.message);
   const storage = storageResult.value;
   await storage.ensureCreated();
 
-  let clockOffset = 0;
-  const now = (): number => Date.now() + clockOffset;
-  const signOutHandler: HttpHandler = createUserSignoutHandler({ loadRuntime, async: { now } });
-  const statusHandler: HttpHandler = createOperationStatusHandler({ loadRuntime, now });
-  const consumer = createJobConsumerHandler({ loadRuntime, now });
-  const poison = createPoisonHandler({ loadRuntime, now });
+  const signOutHandler: HttpHandler = createUserSignoutHandler(loadRuntime);
+  const statusHandler: HttpHandler = createOperationStatusHandler(loadRuntime);
+  const consumer = createJobConsumerHandler(loadRuntime);
+  const poison = createPoisonHandler(loadRuntime);
 
   const call = async (handler: HttpHandler, request: HttpRequest, functionName: string): Promise<HttpAnswer> => {
     const logs: string[] = [];

@@ -3,8 +3,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { startAsyncHarness, type AsyncHarness } from "./asyncHarness";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "../integration/tenantScenario";
-import { buildOpenApiDocument } from "../../src/http/openApiDocument";
-import { signOutRequestSchema } from "../../src/http/signOutRequest";
+import { buildOpenApiDocument } from "../../src/lib/http/openApiDocument";
+import { signOutRequestSchema } from "../../src/lib/http/signOutRequest";
 import { validateAgainstSwaggerSchema, type Schema } from "../unit/openapi/validateAgainstSwaggerSchema";
 
 let harness: AsyncHarness;

@@ -6,9 +6,9 @@ import {
   encodeJobMessage,
   maxUsersPerMessage,
   type JobMessage,
-} from "../../src/jobs/jobMessage";
-import { hashStatusToken, newOperationId, newStatusToken, statusTokenMatches } from "../../src/jobs/operationToken";
-import { retryAfterSeconds, statusUrlFor } from "../../src/http/statusUrl";
+} from "../../src/lib/jobs/jobMessage";
+import { hashStatusToken, newOperationId, newStatusToken, statusTokenMatches } from "../../src/lib/jobs/operationToken";
+import { retryAfterSeconds, statusUrlFor } from "../../src/lib/http/statusUrl";
 
 describe("job messages", () => {
   const longest = (i: number) => `${"a".repeat(60)}${String(i).padStart(4, "0")}@${"b".repeat(44)}.com`;

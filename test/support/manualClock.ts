@@ -1,4 +1,4 @@
-import { abortError, type Clock } from "../../src/base/clock";
+import { abortError, type Clock } from "../../src/lib/base/clock";
 
 interface Timer {
   readonly dueMs: number;

@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAppConfig, type Environment } from "../../src/config/appConfig";
-import { jobStorageFor } from "../../src/jobs/jobStorageFor";
+import { parseAppConfig, type Environment } from "../../src/lib/config/appConfig";
+import { createRuntimeLoader } from "../../src/lib/app/createRuntimeLoader";
 
 const base: Environment = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
+
+function storageOf(env: Environment) {
+  const runtime = createRuntimeLoader({ environment: env })();
+  assert.ok(runtime.ok);
+  return runtime.value.storage();
+}
 
 function parsed(env: Environment) {
   const result = parseAppConfig(env);
@@ -24,7 +30,7 @@ describe("settings for asynchronous calls", () => {
     const config = parsed(base);
     assert.equal(config.storage.ok, false);
     assert.ok(!config.storage.ok && config.storage.error.setting === "AzureWebJobsStorage");
-    const storage = jobStorageFor(config);
+    const storage = storageOf(base);
     assert.ok(
       !storage.ok && storage.error.code === "ConfigurationError" && storage.error.setting === "AzureWebJobsStorage",
     );
@@ -60,7 +66,15 @@ describe("settings for asynchronous calls", () => {
         clientId: "22222222-2222-4222-8222-222222222222",
       },
     });
-    const storage = jobStorageFor(config);
+    const storage = storageOf({
+      ...base,
+      IDENTITY_ENDPOINT: "http://127.0.0.1:41234/msi/token",
+      IDENTITY_HEADER: "secret",
+      AzureWebJobsStorage__queueServiceUri: "https://avdsignout.queue.core.windows.net/",
+      AzureWebJobsStorage__tableServiceUri: "https://avdsignout.table.core.windows.net",
+      AzureWebJobsStorage__credential: "managedidentity",
+      AzureWebJobsStorage__clientId: "22222222-2222-4222-8222-222222222222",
+    });
     assert.ok(storage.ok);
     assert.equal(storage.value.queue.url, "https://avdsignout.queue.core.windows.net/avd-signout-jobs");
     assert.match(storage.value.table.url, /^https:\/\/avdsignout\.table\.core\.windows\.net/);

@@ -33,7 +33,7 @@ describe("what ships and what stays behind", () => {
   });
 
   it("keeps the engine, the Azure clients and the settings free of HTTP, the environment and the console", () => {
-    for (const directory of ["src/engine", "src/azure", "src/config", "src/base"]) {
+    for (const directory of ["src/lib/engine", "src/lib/azure", "src/lib/config", "src/lib/base"]) {
       for (const file of sourceFiles(directory)) {
         const text = readFileSync(path.join(root, file), "utf8");
         assert.ok(!importsOf(file).includes("@azure/functions"), `${file} imports @azure/functions`);
@@ -42,13 +42,29 @@ describe("what ships and what stays behind", () => {
     }
   });
 
-  it("points every import down the layers: functions → http → jobs → engine → azure → config → base", () => {
-    // The HTTP adapter stores and queues asynchronous requests; the jobs never reach back into HTTP.
-    const rank: Record<string, number> = { functions: 6, http: 5, jobs: 4, engine: 3, azure: 2, config: 1, base: 0 };
+  it("points every import down the layers: functions → app → http → jobs → engine → azure → config → base", () => {
+    // The composition root (app) builds everything below it; the HTTP adapter stores and queues
+    // asynchronous requests; the jobs never reach back into HTTP; nothing below app reads the runtime.
+    const rank: Record<string, number> = {
+      functions: 8,
+      app: 7,
+      http: 6,
+      jobs: 5,
+      engine: 4,
+      azure: 3,
+      config: 2,
+      base: 1,
+    };
+    const roomOf = (file: string): string => {
+      const parts = file.split(path.sep);
+      return parts[1] === "lib" ? (parts[2] ?? "") : (parts[1] ?? "");
+    };
+    const rooms = new Set(sourceFiles("src").map(roomOf));
+    assert.deepEqual([...rooms].sort(), Object.keys(rank).sort(), "every room under src has a rank");
     for (const file of sourceFiles("src")) {
-      const from = file.split(path.sep)[1] ?? "";
+      const from = roomOf(file);
       for (const specifier of importsOf(file).filter((s) => s.startsWith("."))) {
-        const target = path.relative(root, path.resolve(root, path.dirname(file), specifier)).split(path.sep)[1] ?? "";
+        const target = roomOf(path.relative(root, path.resolve(root, path.dirname(file), specifier)));
         if (target === from) continue;
         assert.ok(
           (rank[target] ?? 99) < (rank[from] ?? -1),

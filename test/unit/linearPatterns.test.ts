@@ -3,8 +3,8 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { ESLint, type Linter } from "eslint";
 import tseslint from "typescript-eslint";
-import { signOutRequestSchema } from "../../src/http/signOutRequest";
-import { toSwaggerSchema } from "../../src/http/toSwaggerSchema";
+import { signOutRequestSchema } from "../../src/lib/http/signOutRequest";
+import { toSwaggerSchema } from "../../src/lib/http/toSwaggerSchema";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const linearRules = ["regexp/no-super-linear-backtracking", "regexp/no-super-linear-move"] as const;
@@ -12,7 +12,7 @@ const linearRules = ["regexp/no-super-linear-backtracking", "regexp/no-super-lin
 /** The two rules exactly as the project's lint configuration sets them, and nothing else. */
 async function linearPatternLinter(): Promise<ESLint> {
   const project = new ESLint({ cwd: root });
-  const { rules } = (await project.calculateConfigForFile(path.join(root, "src/http/signOutRequest.ts"))) as {
+  const { rules } = (await project.calculateConfigForFile(path.join(root, "src/lib/http/signOutRequest.ts"))) as {
     rules: Linter.RulesRecord;
   };
   const { default: regexp } = await import("eslint-plugin-regexp");
@@ -60,7 +60,7 @@ describe("patterns run on input take linear time", () => {
   it("is enforced by the lint configuration as errors, for src, the emulator and tests", async () => {
     const project = new ESLint({ cwd: root });
     for (const file of [
-      "src/http/signOutRequest.ts",
+      "src/lib/http/signOutRequest.ts",
       "emulator/matchArmRoute.ts",
       "test/unit/linearPatterns.test.ts",
     ]) {

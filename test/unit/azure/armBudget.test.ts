@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createArmBudget, type ArmBudgetLimits, type ArmRequestKind } from "../../../src/azure/armBudget";
+import { createArmBudget, type ArmBudgetLimits, type ArmRequestKind } from "../../../src/lib/azure/armBudget";
 import { createManualClock } from "../../support/manualClock";
 
 const limits = (overrides: Partial<ArmBudgetLimits> = {}): ArmBudgetLimits => ({

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { armGuardPolicy } from "../../../src/azure/armPolicies";
-import { isUserSessionActionPath } from "../../../src/azure/armResourceId";
+import { armGuardPolicy } from "../../../src/lib/azure/armPolicies";
+import { isUserSessionActionPath } from "../../../src/lib/azure/armResourceId";
 
 const arm = "https://management.azure.com";
 const pool =

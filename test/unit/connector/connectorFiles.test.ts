@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { connectorDefinitionFile, connectorSecurityDefinition } from "../../../src/http/connectorDefinition";
-import { signOutRequestSchema } from "../../../src/http/signOutRequest";
+import { connectorDefinitionFile, connectorSecurityDefinition } from "../../../src/lib/http/connectorDefinition";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
 
 const connectorDirectory = path.resolve(__dirname, "..", "..", "..", "..", "connector");
 const definitionText = readFileSync(path.join(connectorDirectory, "apiDefinition.swagger.json"), "utf8");

@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { maxBodyBytes } from "../../../src/http/readJsonBody";
-import { requestLimits } from "../../../src/http/signOutRequest";
-import { createUserSignoutHandler } from "../../../src/http/userSignoutHandler";
-import { createRuntimeLoader } from "../../../src/http/userSignoutRuntime";
+import { maxBodyBytes } from "../../../src/lib/http/readJsonBody";
+import { requestLimits } from "../../../src/lib/http/signOutRequest";
+import { createUserSignoutHandler } from "../../../src/lib/http/userSignoutHandler";
+import { createRuntimeLoader } from "../../../src/lib/app/createRuntimeLoader";
 
 // The real runtime; nothing here gets as far as Azure (and a local port that refuses stands in for it).
-const handler = createUserSignoutHandler({
-  loadRuntime: createRuntimeLoader({
+const handler = createUserSignoutHandler(
+  createRuntimeLoader({
     environment: {
       AVD_SUBSCRIPTION_IDS: "11111111-1111-4111-8111-111111111111",
       AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:9",
     },
   }),
-});
+);
 
 // zod measures an over-long string in code points with a one-character probe (/[\uD800-\uDBFF]/):
 // a pattern that matches one character cannot backtrack, so it is linear whatever it runs on.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest } from "@azure/functions";
-import { readClientPrincipal } from "../../../src/http/readClientPrincipal";
+import { readClientPrincipal } from "../../../src/lib/http/readClientPrincipal";
 
 const roleUri = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role";
 

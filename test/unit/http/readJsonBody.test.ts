@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest } from "@azure/functions";
-import { findDuplicateKeys } from "../../../src/http/findDuplicateKeys";
-import { maxBodyBytes, readJsonBody } from "../../../src/http/readJsonBody";
+import { findDuplicateKeys } from "../../../src/lib/http/findDuplicateKeys";
+import { maxBodyBytes, readJsonBody } from "../../../src/lib/http/readJsonBody";
 
 const request = (bytes: Buffer) =>
   new HttpRequest({ method: "POST", url: "http://localhost/api/avd/user-signout", body: { bytes } });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
-import { createUserSignoutHandler } from "../../../src/http/userSignoutHandler";
-import { createRuntimeLoader } from "../../../src/http/userSignoutRuntime";
-import { maxBodyBytes } from "../../../src/http/readJsonBody";
+import { createUserSignoutHandler } from "../../../src/lib/http/userSignoutHandler";
+import { createRuntimeLoader } from "../../../src/lib/app/createRuntimeLoader";
+import { maxBodyBytes } from "../../../src/lib/http/readJsonBody";
 
 const url = "http://localhost:7071/api/avd/user-signout";
 
@@ -16,21 +16,19 @@ interface Harness {
 function harness(environment: Record<string, string>): Harness {
   let clientRequests = 0;
   const logs: string[] = [];
-  const handler = createUserSignoutHandler({
-    loadRuntime: () => {
-      const runtime = createRuntimeLoader({ environment })();
-      if (!runtime.ok) return runtime;
-      return {
-        ok: true,
-        value: {
-          ...runtime.value,
-          signOut: () => {
-            clientRequests++;
-            return Promise.reject(new Error("no Azure call may be made for this request"));
-          },
+  const handler = createUserSignoutHandler(() => {
+    const runtime = createRuntimeLoader({ environment })();
+    if (!runtime.ok) return runtime;
+    return {
+      ok: true,
+      value: {
+        ...runtime.value,
+        signOut: () => {
+          clientRequests++;
+          return Promise.reject(new Error("no Azure call may be made for this request"));
         },
-      };
-    },
+      },
+    };
   });
   return {
     logs,

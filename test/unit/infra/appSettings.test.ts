@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { appSettingNames, parseAppConfig } from "../../../src/config/appConfig";
+import { appSettingNames, parseAppConfig } from "../../../src/lib/config/appConfig";
 import { allResources, readCompiledTemplate } from "./armTemplate";
 
 // The platform sets these itself; a template must not.

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { reportedErrorSchema, signOutCountsSchema } from "../../../src/engine/signOutReport";
+import { reportedErrorSchema, signOutCountsSchema } from "../../../src/lib/engine/signOutReport";
 import { repositoryRoot } from "./armTemplate";
 
 const read = (file: string) => readFileSync(path.join(repositoryRoot, file), "utf8");
 
 /** The property names of the JSON object logged right after `event: "<name>"` in the handler. */
 function loggedFields(event: string): Set<string> {
-  const handler = read("src/http/userSignoutHandler.ts");
+  const handler = read("src/lib/http/userSignoutHandler.ts");
   const start = handler.indexOf(`event: "${event}"`);
   assert.ok(start >= 0, `the handler logs ${event}`);
   const literal = handler.slice(start, handler.indexOf("})", start));

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { buildOpenApiDocument } from "../../../src/http/openApiDocument";
-import { parseAppConfig } from "../../../src/config/appConfig";
-import { signOutRequestSchemaFor } from "../../../src/http/signOutRequestSchemaFor";
+import { buildOpenApiDocument } from "../../../src/lib/http/openApiDocument";
+import { parseAppConfig } from "../../../src/lib/config/appConfig";
+import { signOutRequestSchemaFor } from "../../../src/lib/http/signOutRequestSchemaFor";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
 const callersDirectory = path.resolve(__dirname, "..", "..", "..", "..", "docs", "callers");

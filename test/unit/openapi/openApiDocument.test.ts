@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { buildOpenApiDocument, rulesOutsideTheSchema } from "../../../src/http/openApiDocument";
-import { parseAppConfig } from "../../../src/config/appConfig";
-import { signOutRequestSchema } from "../../../src/http/signOutRequest";
-import { signOutRequestSchemaFor } from "../../../src/http/signOutRequestSchemaFor";
+import { buildOpenApiDocument, rulesOutsideTheSchema } from "../../../src/lib/http/openApiDocument";
+import { parseAppConfig } from "../../../src/lib/config/appConfig";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
+import { signOutRequestSchemaFor } from "../../../src/lib/http/signOutRequestSchemaFor";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
 const document = buildOpenApiDocument({ requestSchema: signOutRequestSchema, host: "avd-signout.azurewebsites.net" });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { buildOpenApiDocument } from "../../../src/http/openApiDocument";
-import { parseAppConfig } from "../../../src/config/appConfig";
-import { signOutRequestSchema } from "../../../src/http/signOutRequest";
-import { signOutRequestSchemaFor } from "../../../src/http/signOutRequestSchemaFor";
+import { buildOpenApiDocument } from "../../../src/lib/http/openApiDocument";
+import { parseAppConfig } from "../../../src/lib/config/appConfig";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
+import { signOutRequestSchemaFor } from "../../../src/lib/http/signOutRequestSchemaFor";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
 const readme = readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { SignOutJob, SignOutOptions } from "../engine/signOutJob";
+import type { SignOutOrder, SignOutOptions } from "../engine/signOutOrder";
 import type { SessionResult, SignOutReport } from "../engine/signOutReport";
 import { decideOperationStatus, mergeChunkReports } from "./aggregateOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
@@ -10,7 +10,7 @@ import { createOperationStore, type OperationStore } from "./operationStore";
 export interface JobConsumerDependencies {
   readonly storage: JobStorage;
   /** `runtime.signOut`: the one way into the engine. */
-  readonly signOut: (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
+  readonly signOut: (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
   readonly now: () => number;
   /**
    * Longest run of one message (AVD_JOB_MESSAGE_TIMEOUT_SECONDS), under the host's functionTimeout:
@@ -62,7 +62,7 @@ export function mergeNotifications(report: SignOutReport, notifyReport: SignOutR
   };
 }
 
-function toJob(summary: OperationSummary, message: JobMessage): SignOutJob {
+function toJob(summary: OperationSummary, message: JobMessage): SignOutOrder {
   const { spec } = summary;
   return {
     operationId: summary.operationId,
@@ -72,7 +72,7 @@ function toJob(summary: OperationSummary, message: JobMessage): SignOutJob {
     dryRun: spec.dryRun,
     notify: spec.notify,
     // The `all` stage never waits inside a function; the grace period is the act message's delay.
-    gracePeriodMs: message.stage === "all" ? 0 : spec.gracePeriodSeconds * 1000,
+    gracePeriodMs: message.stage === "all" ? 0 : spec.gracePeriodMs,
     stage: message.stage,
     subscriptionIds: spec.subscriptionIds,
     hostPools: spec.hostPools,
@@ -137,7 +137,7 @@ export async function processJobMessage(
       ...chunk,
       state: "notified",
       notifyReport: report,
-      actAfter: delivered ? dependencies.now() + summary.value.spec.gracePeriodSeconds * 1000 : dependencies.now(),
+      actAfter: delivered ? dependencies.now() + summary.value.spec.gracePeriodMs : dependencies.now(),
     };
     if (!(await store.writeChunk(operationId, notified, stored.etag))) {
       // Another delivery notified first, or a failed one noted its error: look again from the top.

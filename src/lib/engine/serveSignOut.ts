@@ -11,7 +11,7 @@ import { chooseListingStrategy } from "./listingStrategy";
 import { matchSessions } from "./matchSessions";
 import type { ScanMembership } from "./scanCoordinator";
 import type { SessionListing, SharedScan } from "./sharedScan";
-import type { SignOutJob } from "./signOutJob";
+import type { SignOutOrder } from "./signOutOrder";
 import type { ListingStrategy, ReportedError, SessionResult, SignOutReport } from "./signOutReport";
 import { userPrincipalNameKey } from "./userPrincipalName";
 
@@ -22,7 +22,7 @@ export interface ServeDependencies extends ActDependencies {
 }
 
 interface Plan {
-  readonly job: SignOutJob;
+  readonly job: SignOutOrder;
   readonly userKeys: ReadonlySet<string>;
   readonly strategy: ListingStrategy;
   readonly selectors: readonly HostPoolSelector[] | undefined;
@@ -45,7 +45,7 @@ interface SubscriptionOutcome {
   readonly selected: ReadonlySet<number>;
 }
 
-function planFor(job: SignOutJob, serverSideFilter: boolean): Plan {
+function planFor(job: SignOutOrder, serverSideFilter: boolean): Plan {
   const byKey = new Map<string, string>();
   for (const upn of job.userPrincipalNames) {
     const key = userPrincipalNameKey(upn);
@@ -74,7 +74,7 @@ function planFor(job: SignOutJob, serverSideFilter: boolean): Plan {
  * report. Failures are data; only the deadline (the signal) ends it early, with a partial report.
  */
 export async function serveSignOut(
-  job: SignOutJob,
+  job: SignOutOrder,
   dependencies: ServeDependencies,
   signal: AbortSignal,
 ): Promise<SignOutReport> {

@@ -1,5 +1,5 @@
 import type { HostPoolSelector } from "./hostPoolSelector";
-import type { SignOutJob } from "./signOutJob";
+import type { SignOutOrder } from "./signOutOrder";
 import type { SignOutMode } from "./signOutMode";
 import type {
   ListingStrategy,
@@ -86,7 +86,7 @@ export function countNotifications(sessions: readonly SessionResult[]): Record<N
   };
 }
 
-export function buildReport(job: SignOutJob, outcome: RequestOutcome): SignOutReport {
+export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOutReport {
   const sessions = sortSessions(outcome.sessions);
   // A subscription or host pool that could not be read may hold any user's sessions.
   const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");

@@ -1,3 +1,4 @@
+import { notifiesFirst } from "../engine/stagePlan";
 import { countNotifications, countSessions } from "../engine/buildReport";
 import type {
   ReportedError,
@@ -105,7 +106,7 @@ export function buildOperationReport(
     ...(spec.notify === undefined
       ? {}
       : {
-          gracePeriodSeconds: spec.gracePeriodSeconds,
+          gracePeriodSeconds: Math.round(spec.gracePeriodMs / 1000),
           notifications: countNotifications(sessions),
         }),
     counts: {
@@ -153,8 +154,7 @@ export function describeProgress(
   const notifiedChunks = chunks.filter((chunk) => chunk.state === "notified");
   const waitingUntil = Math.max(0, ...notifiedChunks.map((chunk) => chunk.actAfter ?? 0));
   const queued = inState("queued");
-  const firstIsNotify =
-    summary.spec.notify !== undefined && summary.spec.gracePeriodSeconds > 0 && !summary.spec.dryRun;
+  const firstIsNotify = notifiesFirst(summary.spec);
   const phase: OperationPhase =
     queued === chunks.length
       ? firstIsNotify

@@ -4,7 +4,7 @@ import { createPoolActivityLock } from "./poolActivityLock";
 import { createScanCoordinator } from "./scanCoordinator";
 import { serveSignOut } from "./serveSignOut";
 import { openSharedScan, type SharedScan } from "./sharedScan";
-import type { SignOutJob, SignOutOptions } from "./signOutJob";
+import type { SignOutOrder, SignOutOptions } from "./signOutOrder";
 import type { SignOutReport } from "./signOutReport";
 
 export interface SignOutEngineDependencies {
@@ -15,7 +15,7 @@ export interface SignOutEngineDependencies {
   readonly serverSideFilter: boolean;
 }
 
-export type SignOut = (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
+export type SignOut = (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
 
 /**
  * One engine per instance: every request (HTTP or queue) goes through the same coordinator, so

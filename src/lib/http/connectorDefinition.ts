@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isPlainObject } from "../base/isPlainObject";
 import { buildOpenApiDocument } from "./openApiDocument";
 
 type Json = { [key: string]: unknown };
@@ -17,21 +18,17 @@ function humanize(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Labels each property below `schema`: its own x-ms-visibility unless it already has one. */
 function labelProperties(schema: Json, visibilityOf: (name: string, depth: number) => string, depth: number): void {
-  if (isObject(schema.properties)) {
+  if (isPlainObject(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (!isObject(property)) continue;
+      if (!isPlainObject(property)) continue;
       property["x-ms-visibility"] ??= visibilityOf(name, depth);
       labelProperties(property, visibilityOf, depth + 1);
     }
   }
-  if (isObject(schema.items)) labelProperties(schema.items, visibilityOf, depth + 1);
-  if (isObject(schema.additionalProperties)) labelProperties(schema.additionalProperties, visibilityOf, depth + 1);
+  if (isPlainObject(schema.items)) labelProperties(schema.items, visibilityOf, depth + 1);
+  if (isPlainObject(schema.additionalProperties)) labelProperties(schema.additionalProperties, visibilityOf, depth + 1);
 }
 
 /**
@@ -42,28 +39,28 @@ function labelProperties(schema: Json, visibilityOf: (name: string, depth: numbe
  */
 export function toConnectorDefinition(document: Json): Json {
   const connector = structuredClone(document);
-  const schemes = isObject(connector.securityDefinitions) ? Object.values(connector.securityDefinitions) : [];
-  const functionKey = schemes.find((scheme) => isObject(scheme) && scheme.type === "apiKey");
-  if (!isObject(functionKey)) throw new Error("the API description names no apiKey security definition");
+  const schemes = isPlainObject(connector.securityDefinitions) ? Object.values(connector.securityDefinitions) : [];
+  const functionKey = schemes.find((scheme) => isPlainObject(scheme) && scheme.type === "apiKey");
+  if (!isPlainObject(functionKey)) throw new Error("the API description names no apiKey security definition");
   connector.securityDefinitions = { [connectorSecurityDefinition]: functionKey };
   connector.security = [{ [connectorSecurityDefinition]: [] }];
 
-  for (const pathItem of Object.values(isObject(connector.paths) ? connector.paths : {})) {
-    if (!isObject(pathItem)) continue;
+  for (const pathItem of Object.values(isPlainObject(connector.paths) ? connector.paths : {})) {
+    if (!isPlainObject(pathItem)) continue;
     for (const [method, operation] of Object.entries(pathItem)) {
-      if (!httpMethods.has(method) || !isObject(operation)) continue;
+      if (!httpMethods.has(method) || !isPlainObject(operation)) continue;
       operation["x-ms-visibility"] ??= "advanced";
       for (const parameter of Array.isArray(operation.parameters) ? operation.parameters : []) {
-        if (!isObject(parameter)) continue;
+        if (!isPlainObject(parameter)) continue;
         parameter["x-ms-visibility"] ??= "important";
         if (typeof parameter.name === "string") parameter["x-ms-summary"] ??= humanize(parameter.name);
       }
     }
   }
 
-  const definitions = isObject(connector.definitions) ? connector.definitions : {};
+  const definitions = isPlainObject(connector.definitions) ? connector.definitions : {};
   for (const [name, definition] of Object.entries(definitions)) {
-    if (!isObject(definition)) continue;
+    if (!isPlainObject(definition)) continue;
     labelProperties(
       definition,
       name === "SignOutRequest"

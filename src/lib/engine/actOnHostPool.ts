@@ -5,7 +5,7 @@ import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import type { MatchedSession } from "./matchSessions";
 import type { PoolActivityLock } from "./poolActivityLock";
 import { hostPoolKey } from "./sharedScan";
-import type { SignOutJob } from "./signOutJob";
+import type { SignOutOrder } from "./signOutOrder";
 import type { NotificationOutcome, SessionOutcome, SessionResult } from "./signOutReport";
 
 export interface ActDependencies {
@@ -45,7 +45,7 @@ function hasState(session: MatchedSession, state: string): boolean {
  * session. Deletes hold the pool against listings (see `PoolActivityLock`).
  */
 export async function actOnHostPool(
-  job: SignOutJob,
+  job: SignOutOrder,
   sessions: readonly MatchedSession[],
   dependencies: ActDependencies,
   signal: AbortSignal,
@@ -83,7 +83,7 @@ export async function actOnHostPool(
 export const notifyTimeoutMs = 10_000;
 
 async function notifySessions(
-  job: SignOutJob,
+  job: SignOutOrder,
   sessions: readonly MatchedSession[],
   dependencies: ActDependencies,
   signal: AbortSignal,
@@ -98,7 +98,7 @@ async function notifySessions(
 }
 
 async function notifySession(
-  job: SignOutJob,
+  job: SignOutOrder,
   session: MatchedSession,
   { arm }: ActDependencies,
   signal: AbortSignal,
@@ -122,7 +122,7 @@ async function notifySession(
 }
 
 async function actOnSession(
-  job: SignOutJob,
+  job: SignOutOrder,
   session: MatchedSession,
   notified: Notified,
   { arm, lock }: ActDependencies,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { signOutModes } from "../engine/signOutMode";
 import { guidPattern, guidPatternSource } from "../base/guid";
+import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
 import { userPrincipalNameKey, userPrincipalNameSchema } from "../engine/userPrincipalName";
 
@@ -290,10 +291,6 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
         });
       }
     });
-}
-
-function isPlainObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Without configuration: the limits at the default deadline and no subscription check. */

@@ -1,18 +1,8 @@
-import type { SignOutMode } from "../engine/signOutMode";
-import type { SignOutAudit, SignOutNotice } from "../engine/signOutJob";
+import type { SignOutOrder } from "../engine/signOutOrder";
 import type { SignOutReport, SignOutStatus } from "../engine/signOutReport";
 
 /** What the caller asked for, minus the users (those travel in the chunks). */
-export interface JobSpec {
-  readonly batch: boolean;
-  readonly mode: SignOutMode;
-  readonly dryRun: boolean;
-  readonly notify?: SignOutNotice | undefined;
-  readonly gracePeriodSeconds: number;
-  readonly subscriptionIds: readonly string[];
-  readonly hostPools?: readonly string[] | undefined;
-  readonly audit?: SignOutAudit | undefined;
-}
+export type JobSpec = Omit<SignOutOrder, "operationId" | "userPrincipalNames" | "stage">;
 
 export type OperationStatus = "running" | SignOutStatus;
 

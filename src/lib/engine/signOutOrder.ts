@@ -21,7 +21,7 @@ export const signOutStages = ["all", "notify", "act"] as const;
 export type SignOutStage = (typeof signOutStages)[number];
 
 /** What to do: the engine's request, free of HTTP and of how it arrived. */
-export interface SignOutJob {
+export interface SignOutOrder {
   readonly operationId: string;
   /** De-duplicated; matched case-insensitively (ASCII only). */
   readonly userPrincipalNames: readonly string[];

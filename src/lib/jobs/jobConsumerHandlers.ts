@@ -1,40 +1,38 @@
 import type { InvocationContext } from "@azure/functions";
 import type { AppConfig } from "../config/appConfig";
+import type { Clock } from "../base/clock";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import type { SignOutJob, SignOutOptions } from "../engine/signOutJob";
+import type { SignOutOrder, SignOutOptions } from "../engine/signOutOrder";
 import type { SignOutReport } from "../engine/signOutReport";
 import { decodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
-import { jobStorageFor } from "./jobStorageFor";
 import { processJobMessage, recordDeliveryFailure } from "./processJobMessage";
 import { processPoisonMessage } from "./processPoisonMessage";
 
 /** What the consumer needs of the instance's runtime: its settings and the one way into the engine. */
 export interface JobRuntime {
   readonly config: AppConfig;
-  readonly signOut: (job: SignOutJob, options: SignOutOptions) => Promise<SignOutReport>;
+  readonly clock: Clock;
+  readonly signOut: (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
+  storage(): Result<JobStorage, ConfigurationError>;
 }
 
-export interface JobConsumerHandlerDependencies {
-  readonly loadRuntime: () => Result<JobRuntime, ConfigurationError>;
-  readonly storageFor?: (config: AppConfig) => Result<JobStorage, ConfigurationError>;
-  readonly now?: () => number;
-}
+export type LoadJobRuntime = () => Result<JobRuntime, ConfigurationError>;
 
 export type QueueHandler = (queueEntry: unknown, context: InvocationContext) => Promise<void>;
 
-function load(dependencies: JobConsumerHandlerDependencies): { runtime: JobRuntime; storage: JobStorage } {
-  const runtime = dependencies.loadRuntime();
+function load(loadRuntime: LoadJobRuntime): { runtime: JobRuntime; storage: JobStorage } {
+  const runtime = loadRuntime();
   // Thrown: the host redelivers, and a fault that stays sends the message to the poison queue.
   if (!runtime.ok) throw new Error(runtime.error.message);
-  const storage = (dependencies.storageFor ?? jobStorageFor)(runtime.value.config);
+  const storage = runtime.value.storage();
   if (!storage.ok) throw new Error(storage.error.message);
   return { runtime: runtime.value, storage: storage.value };
 }
 
 /** `userSignoutJob`: one chunk's step per delivery; a throw hands the message back to the host. */
-export function createJobConsumerHandler(dependencies: JobConsumerHandlerDependencies): QueueHandler {
+export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHandler {
   return async (queueEntry, context) => {
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
@@ -44,13 +42,13 @@ export function createJobConsumerHandler(dependencies: JobConsumerHandlerDepende
     }
     const { operationId, chunk, stage } = message.value;
     const dequeueCount = context.triggerMetadata?.dequeueCount;
-    const { runtime, storage } = load(dependencies);
+    const { runtime, storage } = load(loadRuntime);
     try {
       const outcome = await processJobMessage(
         {
           storage,
           signOut: runtime.signOut,
-          now: dependencies.now ?? Date.now,
+          now: () => runtime.clock.now(),
           maxRunMs: runtime.config.jobMessageTimeoutMs,
         },
         message.value,
@@ -74,15 +72,15 @@ export function createJobConsumerHandler(dependencies: JobConsumerHandlerDepende
 }
 
 /** `userSignoutJobPoison`: a message that failed every delivery marks its users and operation failed. */
-export function createPoisonHandler(dependencies: JobConsumerHandlerDependencies): QueueHandler {
+export function createPoisonHandler(loadRuntime: LoadJobRuntime): QueueHandler {
   return async (queueEntry, context) => {
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
       context.error(JSON.stringify({ event: "userSignoutJobPoison.unreadableMessage", problem: message.error }));
       return;
     }
-    const { storage } = load(dependencies);
-    const outcome = await processPoisonMessage(storage, message.value, dependencies.now ?? Date.now);
+    const { runtime, storage } = load(loadRuntime);
+    const outcome = await processPoisonMessage(storage, message.value, () => runtime.clock.now());
     context.error(
       JSON.stringify({
         event: "userSignoutJobPoison.failed",

@@ -1,4 +1,5 @@
-import { chunkUsers, encodeJobMessage, type JobStage } from "./jobMessage";
+import { stagesFor } from "../engine/stagePlan";
+import { chunkUsers, encodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
 import type { JobSpec, OperationSummary } from "./operationRecord";
 import { createOperationStore } from "./operationStore";
@@ -17,11 +18,6 @@ export interface AcceptedOperation {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly chunks: number;
-}
-
-/** With a grace period the message goes first and the action follows as a delayed message. */
-export function firstStage(spec: JobSpec): JobStage {
-  return spec.notify !== undefined && spec.gracePeriodSeconds > 0 && !spec.dryRun ? "notify" : "all";
 }
 
 /**
@@ -62,7 +58,7 @@ export async function acceptSignOutJob(
       attempts: 0,
     })),
   );
-  const stage = firstStage(input.spec);
+  const stage = stagesFor(input.spec)[0] ?? "all";
   const messageTimeToLive = Math.ceil(settings.operationRetentionMs / 1000);
   try {
     await Promise.all(

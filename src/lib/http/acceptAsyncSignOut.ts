@@ -2,17 +2,21 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import type { AppConfig } from "../config/appConfig";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import type { Caller } from "../engine/signOutReport";
+import type { Clock } from "../base/clock";
+import { countSessions } from "../engine/buildReport";
+import type { SignOutOrder } from "../engine/signOutOrder";
+import { notifiesFirst } from "../engine/stagePlan";
 import { acceptSignOutJob } from "../jobs/acceptSignOutJob";
 import type { JobStorage } from "../jobs/jobStorage";
 import { configurationErrorResponse, operationAcceptedResponse } from "./httpResponses";
 import type { OperationProgressBody } from "./operationBodies";
-import type { SignOutRequest } from "./signOutRequest";
 import { retryAfterSeconds, statusUrlFor } from "./statusUrl";
 
-export interface AsyncDependencies {
-  readonly storageFor: (config: AppConfig) => Result<JobStorage, ConfigurationError>;
-  readonly now: () => number;
+/** What accepting needs of the instance's runtime. */
+export interface AsyncRuntime {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  storage(): Result<JobStorage, ConfigurationError>;
 }
 
 /** `Prefer: respond-async` (RFC 7240), among any other preferences the header lists. */
@@ -29,54 +33,38 @@ export function prefersRespondAsync(request: HttpRequest): boolean {
 export async function acceptAsyncSignOut(
   request: HttpRequest,
   context: InvocationContext,
-  input: { readonly config: AppConfig; readonly parsed: SignOutRequest; readonly caller: Caller | undefined },
-  dependencies: AsyncDependencies,
+  runtime: AsyncRuntime,
+  order: SignOutOrder,
 ): Promise<HttpResponseInit> {
-  const { config, parsed, caller } = input;
-  const storage = dependencies.storageFor(config);
+  const { config } = runtime;
+  const storage = runtime.storage();
   if (!storage.ok) {
     context.error(
       JSON.stringify({ event: "userSignout.configurationError", operationId: context.invocationId, ...storage.error }),
     );
     return configurationErrorResponse(storage.error, context.invocationId);
   }
-  const userPrincipalNames = parsed.userPrincipalNames ?? [parsed.userPrincipalName!];
+  const { userPrincipalNames, operationId: _invocation, stage: _stage, ...spec } = order;
   const accepted = await acceptSignOutJob(
     storage.value,
+    { userPrincipalNames, spec },
     {
-      userPrincipalNames,
-      spec: {
-        batch: parsed.userPrincipalNames !== undefined,
-        mode: parsed.mode ?? "logoff",
-        dryRun: parsed.dryRun,
-        notify: parsed.notify,
-        gracePeriodSeconds: parsed.gracePeriodSeconds ?? 0,
-        subscriptionIds: parsed.subscriptionIds ?? config.subscriptionIds,
-        hostPools: parsed.hostPools,
-        audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller },
-      },
+      operationRetentionMs: config.operationRetentionMs,
+      jobDeadlineMs: config.jobDeadlineMs,
+      now: () => runtime.clock.now(),
     },
-    { operationRetentionMs: config.operationRetentionMs, jobDeadlineMs: config.jobDeadlineMs, now: dependencies.now },
   );
   const statusUrl = statusUrlFor(request.url, accepted.operationId, accepted.token);
   const body: OperationProgressBody = {
     operationId: accepted.operationId,
     status: "running",
-    phase:
-      parsed.notify !== undefined && (parsed.gracePeriodSeconds ?? 0) > 0 && !parsed.dryRun ? "notifying" : "queued",
+    phase: notifiesFirst(order) ? "notifying" : "queued",
     statusUrl,
     createdAt: new Date(accepted.createdAt).toISOString(),
     expiresAt: new Date(accepted.expiresAt).toISOString(),
     users: userPrincipalNames.length,
     chunks: { total: accepted.chunks, queued: accepted.chunks, notified: 0, done: 0, failed: 0 },
-    counts: {
-      sessionsFound: 0,
-      signedOut: 0,
-      alreadyGone: 0,
-      wouldSignOut: 0,
-      failed: 0,
-      deadlineExceeded: 0,
-    },
+    counts: countSessions(order.mode, []),
   };
   // The token is a credential: it appears in the response only, never in a log line.
   context.info(
@@ -86,13 +74,13 @@ export async function acceptAsyncSignOut(
       operationId: accepted.operationId,
       users: userPrincipalNames.length,
       chunks: accepted.chunks,
-      mode: parsed.mode ?? "logoff",
-      dryRun: parsed.dryRun,
-      gracePeriodSeconds: parsed.gracePeriodSeconds ?? 0,
-      requestedBy: parsed.requestedBy,
-      reason: parsed.reason,
-      callerName: caller?.name,
-      callerObjectId: caller?.objectId,
+      mode: order.mode,
+      dryRun: order.dryRun,
+      gracePeriodSeconds: Math.round(order.gracePeriodMs / 1000),
+      requestedBy: order.audit?.requestedBy,
+      reason: order.audit?.reason,
+      callerName: order.audit?.caller?.name,
+      callerObjectId: order.audit?.caller?.objectId,
     }),
   );
   return operationAcceptedResponse(statusUrl, retryAfterSeconds(undefined, 0), body, prefersRespondAsync(request));

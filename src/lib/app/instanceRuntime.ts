@@ -1,4 +1,4 @@
-import { createRuntimeLoader } from "./userSignoutRuntime";
+import { createRuntimeLoader } from "./createRuntimeLoader";
 
 /**
  * The deployed app's composition root: one parsed configuration, one credential and one set of

@@ -1,0 +1,30 @@
+import type { Caller } from "../engine/signOutReport";
+import type { SignOutOrder } from "../engine/signOutOrder";
+import type { SignOutRequest } from "./signOutRequest";
+
+/**
+ * The one translation from a validated request to the engine's order, for synchronous and
+ * asynchronous calls alike: defaults are applied and seconds become milliseconds here only.
+ */
+export function toSignOutOrder(
+  parsed: SignOutRequest,
+  context: {
+    readonly operationId: string;
+    readonly configuredSubscriptionIds: readonly string[];
+    readonly caller: Caller | undefined;
+  },
+): SignOutOrder {
+  return {
+    operationId: context.operationId,
+    userPrincipalNames:
+      parsed.userPrincipalNames ?? (parsed.userPrincipalName === undefined ? [] : [parsed.userPrincipalName]),
+    batch: parsed.userPrincipalNames !== undefined,
+    mode: parsed.mode ?? "logoff",
+    dryRun: parsed.dryRun,
+    notify: parsed.notify,
+    gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
+    subscriptionIds: parsed.subscriptionIds ?? context.configuredSubscriptionIds,
+    hostPools: parsed.hostPools,
+    audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller: context.caller },
+  };
+}

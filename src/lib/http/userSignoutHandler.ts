@@ -1,0 +1,122 @@
+import { setMaxListeners } from "node:events";
+import type { InvocationContext } from "@azure/functions";
+import type { ConfigurationError } from "../config/configurationError";
+import { toFieldErrors } from "./fieldErrors";
+import type { SignOutReport } from "../engine/signOutReport";
+import type { SignOut } from "../engine/createSignOutEngine";
+import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
+import { deadlineSignal } from "../base/clock";
+import { isPlainObject } from "../base/isPlainObject";
+import type { Result } from "../base/result";
+import {
+  badBodyResponse,
+  callerNotAuthorizedResponse,
+  reportResponse,
+  validationFailedResponse,
+} from "./httpResponses";
+import { readClientPrincipal } from "./readClientPrincipal";
+import { maxAsyncBodyBytes, readJsonBody } from "./readJsonBody";
+import { acceptAsyncSignOut, prefersRespondAsync, type AsyncRuntime } from "./acceptAsyncSignOut";
+import { toSignOutOrder } from "./toSignOutOrder";
+import { withRuntime, type HttpHandler } from "./withRuntime";
+
+export interface UserSignoutRuntime extends AsyncRuntime {
+  readonly signOut: SignOut;
+}
+
+/** Authorize, parse, call the engine, map to a response: nothing else happens here. */
+export function createUserSignoutHandler(
+  loadRuntime: () => Result<UserSignoutRuntime, ConfigurationError>,
+): HttpHandler {
+  return withRuntime("userSignout", loadRuntime, async (runtime, request, context) => {
+    const operationId = context.invocationId;
+    const { config, signOut } = runtime;
+    const caller = readClientPrincipal(request, config.authEnabled);
+    if (config.requiredCallerRole !== undefined && !caller?.roles.includes(config.requiredCallerRole)) {
+      context.warn(
+        JSON.stringify({
+          event: "userSignout.callerNotAuthorized",
+          operationId,
+          callerName: caller?.name,
+          callerObjectId: caller?.objectId,
+        }),
+      );
+      return callerNotAuthorizedResponse(config.requiredCallerRole, caller !== undefined, operationId);
+    }
+    // The larger body limit needs the header: it must be known before the body is read.
+    const preferAsync = prefersRespondAsync(request);
+    const body = await readJsonBody(request, preferAsync ? maxAsyncBodyBytes : undefined);
+    if (!body.ok) {
+      logRejection(context, operationId, body.error.code, []);
+      return badBodyResponse(body.error, operationId);
+    }
+    const isAsync = preferAsync || (isPlainObject(body.value) && body.value.async === true);
+    const input = signOutRequestSchemaFor(config, isAsync).safeParse(body.value);
+    if (!input.success) {
+      const details = toFieldErrors(input.error);
+      logRejection(
+        context,
+        operationId,
+        "ValidationError",
+        details.map((detail) => detail.field),
+      );
+      return validationFailedResponse(details, operationId);
+    }
+    const order = toSignOutOrder(input.data, {
+      operationId,
+      configuredSubscriptionIds: config.subscriptionIds,
+      caller,
+    });
+    if (isAsync) return acceptAsyncSignOut(request, context, runtime, order);
+    const deadline = deadlineSignal(runtime.clock, config.deadlineMs);
+    // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
+    setMaxListeners(0, deadline.signal);
+    const report = await signOut(order, { abortSignal: deadline.signal }).finally(() => deadline.dispose());
+    logReport(context, report);
+    return reportResponse(report);
+  });
+}
+
+/** The summary line of a request that never reached Azure; field names only, never their values. */
+function logRejection(context: InvocationContext, operationId: string, code: string, fields: readonly string[]): void {
+  context.info(JSON.stringify({ event: "userSignout.rejected", operationId, code, fields }));
+}
+
+function logReport(context: InvocationContext, report: SignOutReport): void {
+  for (const error of report.errors) {
+    context.warn(JSON.stringify({ event: "userSignout.failure", operationId: report.operationId, ...error }));
+  }
+  for (const session of report.sessions) {
+    if (session.notification !== "failed") continue;
+    context.warn(
+      JSON.stringify({
+        event: "userSignout.notifyFailure",
+        operationId: report.operationId,
+        hostPool: session.hostPool,
+        sessionHost: session.sessionHost,
+        sessionId: session.sessionId,
+        ...session.notificationError,
+      }),
+    );
+  }
+  context.info(
+    JSON.stringify({
+      event: "userSignout.summary",
+      operationId: report.operationId,
+      userPrincipalName: report.userPrincipalName,
+      userPrincipalNames: report.userPrincipalNames,
+      mode: report.mode,
+      dryRun: report.dryRun,
+      status: report.status,
+      durationMs: report.durationMs,
+      strategy: report.strategy,
+      requestedBy: report.requestedBy,
+      reason: report.reason,
+      callerName: report.caller?.name,
+      callerObjectId: report.caller?.objectId,
+      ...report.counts,
+      notifications: report.notifications,
+      errors: report.errors.length,
+    }),
+  );
+}
