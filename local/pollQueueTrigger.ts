@@ -29,11 +29,17 @@ export type QueueTriggerEvent =
       readonly error: string;
     }
   | { readonly kind: "poisoned"; readonly queue: string; readonly id: string; readonly reason: string }
+  | { readonly kind: "leftInvisible"; readonly queue: string; readonly id: string; readonly leaseSeconds: number }
   | { readonly kind: "storageError"; readonly queue: string; readonly error: string };
 
 export interface QueueTriggerOptions {
   readonly queue: QueueClient;
-  readonly poisonQueue: QueueClient;
+  /**
+   * Where a message goes after `maxDequeueCount` failures. Undefined for a queue whose name ends in
+   * `-poison`: the host gives such a queue no poison queue of its own, so a message that fails
+   * there stays invisible for its lease and comes back, again and again, until its time to live.
+   */
+  readonly poisonQueue: QueueClient | undefined;
   readonly settings: HostQueueSettings;
   /** How long a received message stays invisible while its function runs; renewed at half time. */
   readonly leaseSeconds: number;
@@ -71,6 +77,11 @@ export function pollQueueTrigger(options: QueueTriggerOptions): RunningQueueTrig
   const maxPollingMs = Math.max(settings.maxPollingIntervalMs, 1);
 
   async function poison(message: DequeuedMessageItem, popReceipt: string, reason: string): Promise<void> {
+    if (poisonQueue === undefined) {
+      // Nowhere to move it: the message keeps the lease it was received with and returns after it.
+      onEvent({ kind: "leftInvisible", queue: queueName, id: message.messageId, leaseSeconds });
+      return;
+    }
     await poisonQueue.createIfNotExists();
     await poisonQueue.sendMessage(message.messageText);
     await queue.deleteMessage(message.messageId, popReceipt);
@@ -83,7 +94,7 @@ export function pollQueueTrigger(options: QueueTriggerOptions): RunningQueueTrig
       settings.messageEncoding === "base64" ? decodeQueueMessage(message.messageText, "base64") : message.messageText;
     if (body === undefined) return poison(message, popReceipt, "the message is not valid base64");
     // A message that outlived earlier hosts (crashes) is not run again past its dequeue limit.
-    if (message.dequeueCount > settings.maxDequeueCount) {
+    if (poisonQueue !== undefined && message.dequeueCount > settings.maxDequeueCount) {
       return poison(message, popReceipt, `dequeue count ${message.dequeueCount} exceeds ${settings.maxDequeueCount}`);
     }
     let renewal = Promise.resolve();
@@ -127,7 +138,7 @@ export function pollQueueTrigger(options: QueueTriggerOptions): RunningQueueTrig
       dequeueCount: message.dequeueCount,
       error: failure instanceof Error ? failure.message : String(failure),
     });
-    if (message.dequeueCount >= settings.maxDequeueCount) {
+    if (poisonQueue === undefined || message.dequeueCount >= settings.maxDequeueCount) {
       return poison(message, popReceipt, `failed ${message.dequeueCount} times`);
     }
     await queue.updateMessage(message.messageId, popReceipt, undefined, Math.ceil(settings.visibilityTimeoutMs / 1000));

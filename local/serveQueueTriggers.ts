@@ -24,6 +24,11 @@ export function queueTriggers(functions: readonly RegisteredFunction[]): QueueTr
   });
 }
 
+/** The host gives every queue a `-poison` queue except one whose own name ends in `-poison`. */
+export function hasPoisonQueue(queueName: string): boolean {
+  return !queueName.toLowerCase().endsWith("-poison");
+}
+
 export interface ServeQueueTriggersOptions {
   readonly settings: HostQueueSettings;
   readonly leaseSeconds: number;
@@ -42,7 +47,9 @@ export function serveQueueTriggers(
     const service = queueServiceClientFor(trigger.connection, options.env);
     return pollQueueTrigger({
       queue: service.getQueueClient(trigger.queueName),
-      poisonQueue: service.getQueueClient(`${trigger.queueName}-poison`),
+      poisonQueue: hasPoisonQueue(trigger.queueName)
+        ? service.getQueueClient(`${trigger.queueName}-poison`)
+        : undefined,
       settings: options.settings,
       leaseSeconds: options.leaseSeconds,
       onEvent: options.onEvent,

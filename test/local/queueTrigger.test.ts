@@ -73,6 +73,28 @@ describe("queue triggers on the local host (fixture app, Azurite)", () => {
     );
   });
 
+  it("gives a -poison queue no poison queue: a failing poison handler's message comes back after its lease, past maxDequeueCount", async () => {
+    const body = base64Json({ jobId: "job-doomed" });
+    const queue = await queueWith("fixture-doomed-poison", body);
+    host = await startLocalHost({ AzureWebJobsStorage: azurite.connectionString, LOCAL_HOST_QUEUE_LEASE_SECONDS: "1" });
+    const running = host;
+    // host.json of the fixture: maxDequeueCount 3, visibilityTimeout 0 — neither applies here.
+    await running.waitFor(
+      "a fourth delivery",
+      () => running.messages.filter((m) => isInvocation(m, "doomedPoison")).length >= 4,
+    );
+    const deliveries = running.messages
+      .filter((m) => isInvocation(m, "doomedPoison"))
+      .map((m) => (m.triggerMetadata as { dequeueCount: number }).dequeueCount);
+    assert.deepEqual(deliveries.slice(0, 4), [1, 2, 3, 4]);
+    assert.ok(running.messages.some((m) => isQueueEvent(m, "leftInvisible", "fixture-doomed-poison")));
+    assert.ok(!running.messages.some((m) => isQueueEvent(m, "poisoned", "fixture-doomed-poison")));
+    assert.equal(await new QueueClient(azurite.connectionString, "fixture-doomed-poison-poison").exists(), false);
+    const left = await queue.peekMessages();
+    assert.equal(left.peekedMessageItems.length, 0, "the message is invisible under its lease, not gone");
+    assert.ok((await queue.getProperties()).approximateMessagesCount! >= 1);
+  });
+
   it("moves a message that is not base64 to the poison queue without running the function", async () => {
     const queue = await queueWith("fixture-echo", '{"jobId":"plain-json"}');
     const running = await startHost();
