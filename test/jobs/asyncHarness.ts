@@ -24,6 +24,7 @@ import type { Result } from "../../src/lib/base/result";
 export interface AsyncBody {
   readonly operationId: string;
   readonly status: string;
+  readonly detail?: string;
   readonly phase?: string;
   readonly statusUrl?: string;
   readonly chunks: { readonly total: number };
@@ -97,7 +98,7 @@ export async function startAsyncHarness(
     ...extraSettings,
   };
   let clockOffset = 0;
-  const clock: Clock = { now: () => Date.now() + clockOffset, sleep: systemClock.sleep };
+  const clock: Clock = { now: () => Date.now() + clockOffset, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
   const baseLoader = createRuntimeLoader({
     environment: settings,
     clock,
@@ -181,7 +182,9 @@ export async function startAsyncHarness(
           );
           await queue.deleteMessage(item.messageId, item.popReceipt);
         } catch {
-          if (item.dequeueCount >= 5 && queue === storage.queue) {
+          if (queue === storage.poisonQueue) {
+            // The host gives a -poison queue no poison queue: the message stays invisible for its lease.
+          } else if (item.dequeueCount >= 5) {
             await storage.poisonQueue.sendMessage(item.messageText);
             await queue.deleteMessage(item.messageId, item.popReceipt);
           } else {

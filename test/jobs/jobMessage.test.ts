@@ -1,29 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  chunkUsers,
-  decodeJobMessage,
-  encodeJobMessage,
-  maxUsersPerMessage,
-  type JobMessage,
-} from "../../src/lib/jobs/jobMessage";
+import { decodeJobMessage, encodeJobMessage, type JobMessage } from "../../src/lib/jobs/jobMessage";
+import { chunkUsers, maxChunksPerOperation, maxUsersPerChunk } from "../../src/lib/jobs/chunkUsers";
+import { queueLimits, tableLimits } from "../../src/lib/jobs/storageLimits";
+import { orderLimits } from "../../src/lib/engine/orderLimits";
 import { hashStatusToken, newOperationId, newStatusToken, statusTokenMatches } from "../../src/lib/jobs/operationToken";
 import { retryAfterSeconds, statusUrlFor } from "../../src/lib/http/statusUrl";
 
 describe("job messages", () => {
-  const longest = (i: number) => `${"a".repeat(60)}${String(i).padStart(4, "0")}@${"b".repeat(44)}.com`;
-  const message: JobMessage = {
-    v: 1,
-    operationId: newOperationId(),
-    chunk: 49,
-    stage: "notify",
-    userPrincipalNames: Array.from({ length: maxUsersPerMessage }, (_, i) => longest(i)),
-  };
+  const message: JobMessage = { v: 2, operationId: newOperationId(), chunk: 49, stage: "notify" };
 
-  it("are base64 JSON, the host's default encoding, and stay under 64 KiB with 200 of the longest UPNs", () => {
+  it("are base64 JSON pointers: operation, chunk and stage, nothing else, far under 64 KiB", () => {
     const encoded = encodeJobMessage(message);
     assert.match(encoded, /^[A-Za-z0-9+/]+=*$/);
-    assert.ok(Buffer.byteLength(encoded) < 48 * 1024, `${Buffer.byteLength(encoded)} bytes`);
+    assert.ok(Buffer.byteLength(encoded) < queueLimits.maxMessageBytes / 100, `${Buffer.byteLength(encoded)} bytes`);
     assert.deepEqual(JSON.parse(Buffer.from(encoded, "base64").toString("utf8")), message);
   });
 
@@ -35,12 +25,29 @@ describe("job messages", () => {
     assert.equal(decodeJobMessage("not base64 json").ok, false);
   });
 
-  it("split users into chunks of at most 200", () => {
+  it("refuse anything a pointer does not carry: users, options, an old version, a chunk beyond any operation", () => {
+    const refused = [
+      { ...message, userPrincipalNames: ["mallory@contoso.com"] },
+      { ...message, mode: "logoff" },
+      { ...message, v: 1 },
+      { ...message, chunk: maxChunksPerOperation },
+      { ...message, stage: "everything" },
+      { ...message, operationId: "../other" },
+    ];
+    for (const entry of refused) assert.equal(decodeJobMessage(entry).ok, false, JSON.stringify(entry));
+    assert.equal(decodeJobMessage("A".repeat(70_000)).ok, false);
+  });
+
+  it("split users into chunks of at most 200, and the most users a request may name into at most 50 chunks", () => {
     const users = Array.from({ length: 1001 }, (_, i) => `u${i}@contoso.com`);
     assert.deepEqual(
       chunkUsers(users).map((chunk) => chunk.length),
       [200, 200, 200, 200, 200, 1],
     );
+    assert.equal(maxUsersPerChunk, 200);
+    assert.equal(chunkUsers(Array.from({ length: orderLimits.maxAsyncUsers }, (_, i) => `u${i}@c.com`)).length, 50);
+    // The summary and every chunk are created in one entity group transaction.
+    assert.ok(maxChunksPerOperation + 1 <= tableLimits.maxTransactionEntities);
   });
 });
 

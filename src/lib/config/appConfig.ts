@@ -66,6 +66,14 @@ export type StorageConfig =
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/**
+ * host.json's `functionTimeout` (00:05:00): past it the host restarts the worker and every
+ * invocation on the instance dies. A unit test holds this constant to host.json.
+ */
+export const hostFunctionTimeoutSeconds = 300;
+/** A message's run stops this long before the host's limit, so it ends with a report, not a restart. */
+export const jobMessageTimeoutMarginSeconds = 30;
+
 export const configDefaults = Object.freeze({
   cloud: "AzureCloud",
   // Well under the 120 s synchronous limit of Logic Apps and Power Automate HTTP actions.
@@ -101,7 +109,8 @@ const number = (min: number, max: number, unit = "a number", why = "") =>
     .number({ error: `must be ${unit}` })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}${why}` });
-const integer = (min: number, max: number) => number(min, max).int({ error: "must be a whole number" });
+const integer = (min: number, max: number, unit?: string, why?: string) =>
+  number(min, max, unit, why).int({ error: "must be a whole number" });
 
 const booleanSetting = z
   .string()
@@ -149,8 +158,12 @@ export const appSettingsSchema = z
     // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
     AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integer(0, 86_400).optional(),
     AVD_JOB_DEADLINE_SECONDS: integer(10, 7 * 86_400).optional(),
-    // Flex Consumption allows a functionTimeout of 30 minutes and more; Consumption at most 10.
-    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integer(1, 3600).optional(),
+    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integer(
+      1,
+      hostFunctionTimeoutSeconds - jobMessageTimeoutMarginSeconds,
+      "a number of seconds",
+      ` (host.json functionTimeout is ${hostFunctionTimeoutSeconds} s; a run must end ${jobMessageTimeoutMarginSeconds} s before it, or the host restarts the worker and every chunk on the instance dies)`,
+    ).optional(),
     // Read as given and checked by parseStorageConfig: a fault there must not stop synchronous calls.
     AzureWebJobsStorage: z.string().optional(),
     AzureWebJobsStorage__queueServiceUri: z.string().optional(),
@@ -183,6 +196,15 @@ export const appSettingsSchema = z
       problem(
         "AVD_JOB_DEADLINE_SECONDS",
         `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or no job with the longest grace period could finish`,
+      );
+    }
+    // A status read after the record expires deletes it: it must outlive the longest job, grace period included.
+    const retentionSeconds = (settings.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400;
+    const deadlineSeconds = settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds;
+    if (retentionSeconds < deadlineSeconds + grace) {
+      problem(
+        "AVD_OPERATION_RETENTION_DAYS",
+        `must cover AVD_JOB_DEADLINE_SECONDS (${deadlineSeconds}) plus AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or a record could expire while its job still runs`,
       );
     }
     if (settings.IDENTITY_ENDPOINT !== undefined && settings.IDENTITY_HEADER === undefined) {

@@ -1,3 +1,4 @@
+import type { ActionJournal } from "./actionJournal";
 import { deadlineSignal, type Clock } from "../base/clock";
 import type { AvdArm } from "../azure/avdClient";
 import type { SessionActionResult } from "../azure/sessionActions";
@@ -12,6 +13,7 @@ export interface ActDependencies {
   readonly arm: AvdArm;
   readonly lock: PoolActivityLock;
   readonly clock: Clock;
+  readonly journal?: ActionJournal | undefined;
 }
 
 interface Notified {
@@ -51,6 +53,31 @@ export async function actOnHostPool(
   signal: AbortSignal,
 ): Promise<SessionResult[]> {
   if (sessions.length === 0) return [];
+  const { journal } = dependencies;
+  if (journal !== undefined && !job.dryRun) {
+    try {
+      await journal.beforeActing(sessions);
+    } catch {
+      // Nothing is touched that the journal does not know of: a retry acts on these.
+      const error = {
+        code: "JournalUnavailable",
+        statusCode: undefined,
+        message: "The job's journal could not be written before acting; the session was not touched.",
+      };
+      return sessions.map((session) => sessionResult(session, "failed", {}, { error }));
+    }
+  }
+  const results = await actOnMatched(job, sessions, dependencies, signal);
+  await journal?.afterActing(results);
+  return results;
+}
+
+async function actOnMatched(
+  job: SignOutOrder,
+  sessions: readonly MatchedSession[],
+  dependencies: ActDependencies,
+  signal: AbortSignal,
+): Promise<SessionResult[]> {
   const stage = job.stage ?? "all";
   const notifications =
     job.notify !== undefined && stage !== "act"

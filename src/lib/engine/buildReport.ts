@@ -12,6 +12,7 @@ import type {
   SignOutStatus,
   UserReport,
 } from "./signOutReport";
+import { sessionKey } from "./sessionKey";
 import { userPrincipalNameKey } from "./userPrincipalName";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
@@ -35,9 +36,7 @@ function sortSessions(sessions: readonly SessionResult[]): SessionResult[] {
   return sessions
     .map((session) => ({
       session,
-      key: [session.subscriptionId, session.resourceGroup, session.hostPool, session.sessionHost, session.sessionId]
-        .join("/")
-        .toLowerCase(),
+      key: sessionKey(session),
     }))
     .sort((a, b) => collator.compare(a.key, b.key))
     .map((entry) => entry.session);
@@ -75,7 +74,9 @@ export function countSessions(
 }
 
 /** What became of the messages, over a report's sessions. */
-export function countNotifications(sessions: readonly SessionResult[]): Record<NotificationOutcome, number> {
+export function countNotifications(
+  sessions: readonly Pick<SessionResult, "notification">[],
+): Record<NotificationOutcome, number> {
   const notified = (result: NotificationOutcome): number =>
     sessions.filter((session) => session.notification === result).length;
   return {
@@ -86,11 +87,33 @@ export function countNotifications(sessions: readonly SessionResult[]): Record<N
   };
 }
 
-export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOutReport {
-  const sessions = sortSessions(outcome.sessions);
-  // A subscription or host pool that could not be read may hold any user's sessions.
-  const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");
-  const users: UserReport[] = job.userPrincipalNames.map((userPrincipalName) => {
+/**
+ * The same report over other sessions: an asynchronous chunk's sessions as its journal resolved
+ * them. Users, counts and status follow the sessions; scope, errors and warnings stay.
+ */
+export function reportWithSessions(
+  job: SignOutOrder,
+  report: SignOutReport,
+  sessions: readonly SessionResult[],
+): SignOutReport {
+  const sorted = sortSessions(sessions);
+  const scopeErrors = report.errors.filter((error) => error.scope !== "session");
+  return {
+    ...report,
+    status: decideStatus(report.errors, sorted),
+    ...(report.notifications === undefined ? {} : { notifications: countNotifications(sorted) }),
+    counts: { ...report.counts, ...countSessions(job.mode, sorted) },
+    users: usersOf(job, sorted, scopeErrors),
+    sessions: sorted,
+  };
+}
+
+function usersOf(
+  job: SignOutOrder,
+  sessions: readonly SessionResult[],
+  scopeErrors: readonly ReportedError[],
+): UserReport[] {
+  return job.userPrincipalNames.map((userPrincipalName) => {
     const key = userPrincipalNameKey(userPrincipalName);
     const own = sessions.filter((session) => userPrincipalNameKey(session.userPrincipalName) === key);
     return {
@@ -100,6 +123,13 @@ export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOut
       sessions: own,
     };
   });
+}
+
+export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOutReport {
+  const sessions = sortSessions(outcome.sessions);
+  // A subscription or host pool that could not be read may hold any user's sessions.
+  const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");
+  const users = usersOf(job, sessions, scopeErrors);
   const [single] = job.userPrincipalNames;
   const { requestedBy, reason, caller } = job.audit ?? {};
   return {

@@ -38,6 +38,7 @@ export function createSignOutEngine(dependencies: SignOutEngineDependencies): Si
         lock,
         serverSideFilter: dependencies.serverSideFilter,
         join: (signal) => coordinator.join(signal),
+        journal: options.journal,
       },
       options.abortSignal,
     );

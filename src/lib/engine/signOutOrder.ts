@@ -1,3 +1,4 @@
+import type { ActionJournal } from "./actionJournal";
 import type { SignOutMode } from "./signOutMode";
 import type { Caller } from "./signOutReport";
 
@@ -42,4 +43,6 @@ export interface SignOutOrder {
 export interface SignOutOptions {
   /** Aborted at the deadline: in-flight calls and waits are cancelled and the report is partial. */
   readonly abortSignal: AbortSignal;
+  /** Asynchronous jobs: intents recorded before each host pool's first write, outcomes after. */
+  readonly journal?: ActionJournal | undefined;
 }

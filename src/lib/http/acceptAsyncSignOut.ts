@@ -6,11 +6,11 @@ import type { Clock } from "../base/clock";
 import { countSessions } from "../engine/buildReport";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { notifiesFirst } from "../engine/stagePlan";
-import { acceptSignOutJob } from "../jobs/acceptSignOutJob";
+import { acceptSignOutJob, jobSpecOf } from "../jobs/acceptSignOutJob";
 import type { JobStorage } from "../jobs/jobStorage";
-import { configurationErrorResponse, operationAcceptedResponse } from "./httpResponses";
+import { configurationErrorResponse, operationAcceptedResponse, serviceUnavailableResponse } from "./httpResponses";
 import type { OperationProgressBody } from "./operationBodies";
-import { retryAfterSeconds, statusUrlFor } from "./statusUrl";
+import { retryAfterSeconds, statusUrlFor, storageRetryAfterSeconds } from "./statusUrl";
 
 /** What accepting needs of the instance's runtime. */
 export interface AsyncRuntime {
@@ -44,26 +44,42 @@ export async function acceptAsyncSignOut(
     );
     return configurationErrorResponse(storage.error, context.invocationId);
   }
-  const { userPrincipalNames, operationId: _invocation, stage: _stage, ...spec } = order;
+  const { userPrincipalNames } = order;
   const accepted = await acceptSignOutJob(
     storage.value,
-    { userPrincipalNames, spec },
+    { userPrincipalNames, spec: jobSpecOf(order) },
     {
       operationRetentionMs: config.operationRetentionMs,
       jobDeadlineMs: config.jobDeadlineMs,
       now: () => runtime.clock.now(),
     },
   );
-  const statusUrl = statusUrlFor(request.url, accepted.operationId, accepted.token);
+  if (!accepted.ok) {
+    context.warn(
+      JSON.stringify({
+        event: "userSignout.notAccepted",
+        invocationId: context.invocationId,
+        code: accepted.error.code,
+        error: String(accepted.error.cause),
+      }),
+    );
+    return serviceUnavailableResponse(
+      accepted.error.code,
+      accepted.error.message,
+      storageRetryAfterSeconds,
+      context.invocationId,
+    );
+  }
+  const statusUrl = statusUrlFor(request.url, accepted.value.operationId, accepted.value.token);
   const body: OperationProgressBody = {
-    operationId: accepted.operationId,
+    operationId: accepted.value.operationId,
     status: "running",
     phase: notifiesFirst(order) ? "notifying" : "queued",
     statusUrl,
-    createdAt: new Date(accepted.createdAt).toISOString(),
-    expiresAt: new Date(accepted.expiresAt).toISOString(),
+    createdAt: new Date(accepted.value.createdAt).toISOString(),
+    expiresAt: new Date(accepted.value.expiresAt).toISOString(),
     users: userPrincipalNames.length,
-    chunks: { total: accepted.chunks, queued: accepted.chunks, notified: 0, done: 0, failed: 0 },
+    chunks: { total: accepted.value.chunks, queued: accepted.value.chunks, notified: 0, done: 0, failed: 0 },
     counts: countSessions(order.mode, []),
   };
   // The token is a credential: it appears in the response only, never in a log line.
@@ -71,9 +87,9 @@ export async function acceptAsyncSignOut(
     JSON.stringify({
       event: "userSignout.accepted",
       invocationId: context.invocationId,
-      operationId: accepted.operationId,
+      operationId: accepted.value.operationId,
       users: userPrincipalNames.length,
-      chunks: accepted.chunks,
+      chunks: accepted.value.chunks,
       mode: order.mode,
       dryRun: order.dryRun,
       gracePeriodSeconds: Math.round(order.gracePeriodMs / 1000),

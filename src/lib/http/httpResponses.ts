@@ -113,6 +113,16 @@ export function operationAcceptedResponse(
   });
 }
 
+/** Storage could not take the job: nothing was queued, and trying again later is the remedy. */
+export function serviceUnavailableResponse(
+  code: string,
+  message: string,
+  retryAfterSeconds: number,
+  operationId: string,
+): HttpResponseInit {
+  return json(503, { error: { code, message, operationId } }, { "retry-after": String(retryAfterSeconds) });
+}
+
 /** Unknown id, wrong token or expired record alike: the answer never says which. */
 export function operationNotFoundResponse(invocationId: string): HttpResponseInit {
   return json(404, {
@@ -125,7 +135,12 @@ export function operationNotFoundResponse(invocationId: string): HttpResponseIni
   });
 }
 
+/** A page of an operation's sessions: always 200 (the report itself carries the status). */
+export function operationPageResponse(page: object): HttpResponseInit {
+  return json(200, page);
+}
+
 /** The final report of an asynchronous operation, under the synchronous status policy. */
-export function operationReportResponse(report: SignOutReport & { operation: object }): HttpResponseInit {
+export function operationReportResponse(report: { status: SignOutStatus; operation: object }): HttpResponseInit {
   return json(statusByOutcome[report.status], report);
 }

@@ -1,25 +1,13 @@
 import { z } from "zod";
+import { orderLimits } from "../engine/orderLimits";
 import { signOutModes } from "../engine/signOutMode";
 import { guidPattern, guidPatternSource } from "../base/guid";
 import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
 import { userPrincipalNameKey, userPrincipalNameSchema } from "../engine/userPrincipalName";
 
-export const requestLimits = Object.freeze({
-  maxUsers: 100,
-  maxSubscriptionIds: 100,
-  maxHostPools: 100,
-  maxNotifyTitleLength: 100,
-  maxNotifyMessageLength: 1000,
-  maxRequestedByLength: 256,
-  maxReasonLength: 500,
-  /** The grace period never exceeds this, whatever the deadline. */
-  maxGracePeriodSeconds: 60,
-  /** Deadline left for listing and acting after the grace period. */
-  gracePeriodReserveSeconds: 30,
-  /** Asynchronous requests (`Prefer: respond-async` or `"async": true`) may name this many users. */
-  maxAsyncUsers: 10_000,
-});
+/** The limits of a request are the limits of an order: the engine and the job store rely on them too. */
+export const requestLimits = orderLimits;
 
 /**
  * The wait happens inside the request, so it must leave the rest of the work time before the

@@ -15,3 +15,6 @@ export function retryAfterSeconds(waitingUntil: number | undefined, now: number)
   if (waitingUntil === undefined || waitingUntil <= now) return 10;
   return Math.min(600, Math.max(10, Math.ceil((waitingUntil - now) / 1000) + 5));
 }
+
+/** While Storage cannot be read or written: long enough for a blip to pass, short enough to notice the end. */
+export const storageRetryAfterSeconds = 15;

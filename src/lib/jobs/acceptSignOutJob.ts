@@ -1,5 +1,8 @@
+import { err, ok, type Result } from "../base/result";
+import type { SignOutOrder } from "../engine/signOutOrder";
 import { stagesFor } from "../engine/stagePlan";
-import { chunkUsers, encodeJobMessage } from "./jobMessage";
+import { chunkUsers } from "./chunkUsers";
+import { encodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
 import type { JobSpec, OperationSummary } from "./operationRecord";
 import { createOperationStore } from "./operationStore";
@@ -20,17 +23,38 @@ export interface AcceptedOperation {
   readonly chunks: number;
 }
 
+/** What a job keeps of its order: everything but the users (they go to the chunks) and the stage (the plan's). */
+export function jobSpecOf(order: SignOutOrder): JobSpec {
+  return {
+    batch: order.batch,
+    mode: order.mode,
+    dryRun: order.dryRun,
+    notify: order.notify,
+    gracePeriodMs: order.gracePeriodMs,
+    subscriptionIds: order.subscriptionIds,
+    hostPools: order.hostPools,
+    audit: order.audit,
+  };
+}
+
+/** Why a job could not be accepted; the caller is told to try again later. */
+export interface AcceptFailure {
+  readonly code: "StoreUnavailable" | "QueueUnavailable";
+  readonly message: string;
+  readonly cause: unknown;
+}
+
 /**
- * Records the operation, then queues one message per chunk of users. The record comes first so
- * that a consumer never meets a message without one; a record whose messages could not be sent is
- * marked failed, so it does not read "running" until the deadline.
+ * Records the operation, then queues one pointer message per chunk. The record comes first, in
+ * one transaction, so that a consumer never meets a message without one; if it cannot be written,
+ * nothing is queued. A record whose messages could not all be sent is marked failed, so the
+ * messages that did go out are refused as belonging to a finished operation.
  */
 export async function acceptSignOutJob(
   storage: JobStorage,
   input: { readonly spec: JobSpec; readonly userPrincipalNames: readonly string[] },
   settings: AcceptJobSettings,
-): Promise<AcceptedOperation> {
-  await storage.ensureCreated();
+): Promise<Result<AcceptedOperation, AcceptFailure>> {
   const store = createOperationStore(storage.table);
   const operationId = newOperationId();
   const token = newStatusToken();
@@ -48,36 +72,43 @@ export async function acceptSignOutJob(
     spec: input.spec,
     failures: [],
   };
-  await store.create(
-    summary,
-    chunks.map((userPrincipalNames, chunk) => ({
-      chunk,
-      state: "queued",
-      userPrincipalNames,
-      actQueued: false,
-      attempts: 0,
-    })),
-  );
+  try {
+    await storage.ensureCreated();
+    await store.create(
+      summary,
+      chunks.map((userPrincipalNames, chunk) => ({
+        chunk,
+        state: "queued",
+        userPrincipalNames,
+        actQueued: false,
+        attempts: 0,
+      })),
+    );
+  } catch (cause) {
+    return err({
+      code: "StoreUnavailable",
+      message: "The operation could not be recorded; nothing was queued.",
+      cause,
+    });
+  }
   const stage = stagesFor(input.spec)[0] ?? "all";
   const messageTimeToLive = Math.ceil(settings.operationRetentionMs / 1000);
   try {
     await Promise.all(
-      chunks.map((userPrincipalNames, chunk) =>
-        storage.queue.sendMessage(encodeJobMessage({ v: 1, operationId, chunk, stage, userPrincipalNames }), {
-          messageTimeToLive,
-        }),
+      chunks.map((_, chunk) =>
+        storage.queue.sendMessage(encodeJobMessage({ v: 2, operationId, chunk, stage }), { messageTimeToLive }),
       ),
     );
-  } catch (error) {
-    await store.updateSummary(operationId, (current) => ({
-      ...current,
-      status: "failed",
-      completedAt: settings.now(),
-      failures: [
-        { code: "QueueUnavailable", message: "The job could not be queued; nothing was done. Send it again." },
-      ],
-    }));
-    throw error;
+  } catch (cause) {
+    await store
+      .updateSummary(operationId, (current) => ({
+        ...current,
+        status: "failed",
+        completedAt: settings.now(),
+        failures: [{ code: "QueueUnavailable", message: "The job could not be queued. Send it again." }],
+      }))
+      .catch(() => undefined);
+    return err({ code: "QueueUnavailable", message: "The job could not be queued; send it again.", cause });
   }
-  return { operationId, token, createdAt, expiresAt: summary.expiresAt, chunks: chunks.length };
+  return ok({ operationId, token, createdAt, expiresAt: summary.expiresAt, chunks: chunks.length });
 }

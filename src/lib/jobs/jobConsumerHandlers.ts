@@ -1,20 +1,21 @@
+import { randomUUID } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
 import type { AppConfig } from "../config/appConfig";
 import type { Clock } from "../base/clock";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import type { SignOutOrder, SignOutOptions } from "../engine/signOutOrder";
-import type { SignOutReport } from "../engine/signOutReport";
+import type { SignOut } from "../engine/createSignOutEngine";
 import { decodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
+import { createOperationStore, type OperationStore } from "./operationStore";
 import { processJobMessage, recordDeliveryFailure } from "./processJobMessage";
 import { processPoisonMessage } from "./processPoisonMessage";
 
-/** What the consumer needs of the instance's runtime: its settings and the one way into the engine. */
+/** What the consumer needs of the instance's runtime (the composition root provides it). */
 export interface JobRuntime {
   readonly config: AppConfig;
   readonly clock: Clock;
-  readonly signOut: (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
+  readonly signOut: SignOut;
   storage(): Result<JobStorage, ConfigurationError>;
 }
 
@@ -22,13 +23,13 @@ export type LoadJobRuntime = () => Result<JobRuntime, ConfigurationError>;
 
 export type QueueHandler = (queueEntry: unknown, context: InvocationContext) => Promise<void>;
 
-function load(loadRuntime: LoadJobRuntime): { runtime: JobRuntime; storage: JobStorage } {
+function load(loadRuntime: LoadJobRuntime): { runtime: JobRuntime; storage: JobStorage; store: OperationStore } {
   const runtime = loadRuntime();
   // Thrown: the host redelivers, and a fault that stays sends the message to the poison queue.
   if (!runtime.ok) throw new Error(runtime.error.message);
   const storage = runtime.value.storage();
   if (!storage.ok) throw new Error(storage.error.message);
-  return { runtime: runtime.value, storage: storage.value };
+  return { runtime: runtime.value, storage: storage.value, store: createOperationStore(storage.value.table) };
 }
 
 /** `userSignoutJob`: one chunk's step per delivery; a throw hands the message back to the host. */
@@ -37,23 +38,40 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
       // Not ours, and never will be: retrying cannot help, so it is logged and dropped.
-      context.error(JSON.stringify({ event: "userSignoutJob.unreadableMessage", problem: message.error }));
+      context.warn(JSON.stringify({ event: "userSignoutJob.refused", reason: "unreadable", problem: message.error }));
       return;
     }
     const { operationId, chunk, stage } = message.value;
     const dequeueCount = context.triggerMetadata?.dequeueCount;
-    const { runtime, storage } = load(loadRuntime);
+    const { runtime, storage, store } = load(loadRuntime);
     try {
       const outcome = await processJobMessage(
         {
-          storage,
+          store,
+          sendMessage: (text, options) => storage.queue.sendMessage(text, options),
           signOut: runtime.signOut,
-          now: () => runtime.clock.now(),
+          clock: runtime.clock,
           maxRunMs: runtime.config.jobMessageTimeoutMs,
+          run: `${context.invocationId}/${randomUUID()}`,
         },
         message.value,
       );
-      context.info(JSON.stringify({ event: "userSignoutJob.step", operationId, chunk, stage, dequeueCount, outcome }));
+      if (outcome.kind === "refused") {
+        context.warn(
+          JSON.stringify({ event: "userSignoutJob.refused", reason: outcome.reason, operationId, chunk, stage }),
+        );
+        return;
+      }
+      context.info(
+        JSON.stringify({
+          event: "userSignoutJob.step",
+          operationId,
+          chunk,
+          stage,
+          dequeueCount,
+          outcome: outcome.kind,
+        }),
+      );
     } catch (error) {
       context.warn(
         JSON.stringify({
@@ -65,30 +83,33 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
           error: String(error),
         }),
       );
-      await recordDeliveryFailure(storage, message.value, error).catch(() => undefined);
+      await recordDeliveryFailure(store, message.value, error).catch(() => undefined);
       throw error;
     }
   };
 }
 
-/** `userSignoutJobPoison`: a message that failed every delivery marks its users and operation failed. */
+/**
+ * `userSignoutJobPoison`: a message that failed every delivery marks its chunk failed. The host
+ * gives this queue no poison queue: a throw leaves the message invisible for its lease, then it
+ * returns, so a failure here is retried, never lost.
+ */
 export function createPoisonHandler(loadRuntime: LoadJobRuntime): QueueHandler {
   return async (queueEntry, context) => {
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
-      context.error(JSON.stringify({ event: "userSignoutJobPoison.unreadableMessage", problem: message.error }));
+      context.warn(
+        JSON.stringify({ event: "userSignoutJobPoison.refused", reason: "unreadable", problem: message.error }),
+      );
       return;
     }
-    const { runtime, storage } = load(loadRuntime);
-    const outcome = await processPoisonMessage(storage, message.value, () => runtime.clock.now());
-    context.error(
-      JSON.stringify({
-        event: "userSignoutJobPoison.failed",
-        operationId: message.value.operationId,
-        chunk: message.value.chunk,
-        stage: message.value.stage,
-        outcome,
-      }),
-    );
+    const { runtime, store } = load(loadRuntime);
+    const outcome = await processPoisonMessage(store, message.value, () => runtime.clock.now());
+    const fields = { operationId: message.value.operationId, chunk: message.value.chunk, stage: message.value.stage };
+    if (outcome.kind === "refused") {
+      context.warn(JSON.stringify({ event: "userSignoutJobPoison.refused", reason: outcome.reason, ...fields }));
+      return;
+    }
+    context.error(JSON.stringify({ event: "userSignoutJobPoison.failed", outcome: outcome.kind, ...fields }));
   };
 }

@@ -1,24 +1,27 @@
 import { z } from "zod";
 import { err, ok, type Result } from "../base/result";
-
-/**
- * Users per message. 200 UPNs of at most 113 characters (plus B2B names) stay near 30 KiB of JSON,
- * about 40 KiB in base64: well under a queue message's 64 KiB.
- */
-export const maxUsersPerMessage = 200;
+import { signOutStages } from "../engine/signOutOrder";
+import { maxChunksPerOperation } from "./chunkUsers";
 
 export const operationIdPattern = /^[\w-]{22}$/;
 
-export const jobStages = ["all", "notify", "act"] as const;
-export type JobStage = (typeof jobStages)[number];
+/** Longer than any job message could be (base64 or not): refused before it is parsed. */
+const maxMessageLength = 4096;
 
-/** One chunk of one operation at one stage; everything else about the job is in the operation record. */
+/**
+ * A job message is a pointer: which operation, which chunk, which stage. Users, options and each
+ * stage's preconditions come from the operation's record, so a message someone else wrote to the
+ * queue can at most ask for a step the record already allows.
+ */
 export const jobMessageSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(2),
   operationId: z.string().regex(operationIdPattern),
-  chunk: z.number().int().min(0).max(9999),
-  stage: z.enum(jobStages),
-  userPrincipalNames: z.array(z.string().min(1).max(1024)).min(1).max(maxUsersPerMessage),
+  chunk: z
+    .number()
+    .int()
+    .min(0)
+    .max(maxChunksPerOperation - 1),
+  stage: z.enum(signOutStages),
 });
 export type JobMessage = z.output<typeof jobMessageSchema>;
 
@@ -34,6 +37,7 @@ export function encodeJobMessage(message: JobMessage): string {
 export function decodeJobMessage(entry: unknown): Result<JobMessage, string> {
   let value = entry;
   if (typeof entry === "string") {
+    if (entry.length > maxMessageLength) return err("the message is far longer than a job message");
     const text = entry.trim().startsWith("{") ? entry : Buffer.from(entry, "base64").toString("utf8");
     try {
       value = JSON.parse(text) as unknown;
@@ -47,12 +51,4 @@ export function decodeJobMessage(entry: unknown): Result<JobMessage, string> {
     return err(`the message is not a job message (${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`);
   }
   return ok(parsed.data);
-}
-
-export function chunkUsers(userPrincipalNames: readonly string[]): string[][] {
-  const chunks: string[][] = [];
-  for (let start = 0; start < userPrincipalNames.length; start += maxUsersPerMessage) {
-    chunks.push(userPrincipalNames.slice(start, start + maxUsersPerMessage));
-  }
-  return chunks;
 }

@@ -1,7 +1,15 @@
 import type { SignOutOrder } from "../engine/signOutOrder";
-import type { SignOutReport, SignOutStatus } from "../engine/signOutReport";
+import type {
+  ListingStrategy,
+  NotificationOutcome,
+  ReportedError,
+  SessionOutcome,
+  SessionResult,
+  SignOutCounts,
+  SignOutStatus,
+} from "../engine/signOutReport";
 
-/** What the caller asked for, minus the users (those travel in the chunks). */
+/** What the caller asked for, minus the users (those are in the chunks) and the stage (the plan's). */
 export type JobSpec = Omit<SignOutOrder, "operationId" | "userPrincipalNames" | "stage">;
 
 export type OperationStatus = "running" | SignOutStatus;
@@ -10,6 +18,9 @@ export interface OperationFailure {
   readonly code: string;
   readonly message: string;
 }
+
+/** Operation-level failures (a queue that refused the job); a chunk's own failure stays on the chunk. */
+export const maxOperationFailures = 10;
 
 /** The operation's summary entity (RowKey `operation`). Times are epoch milliseconds. */
 export interface OperationSummary {
@@ -24,13 +35,12 @@ export interface OperationSummary {
   readonly chunkCount: number;
   readonly userCount: number;
   readonly spec: JobSpec;
-  /** Why the operation failed beyond what its report says (a message that reached the poison queue). */
   readonly failures: readonly OperationFailure[];
 }
 
 /**
  * `queued` → (`notified` →) `done`; `failed` once its message reached the poison queue;
- * `deadlineExceeded` when its message came after the job deadline.
+ * `deadlineExceeded` when the job's deadline came first.
  */
 export const chunkStates = ["queued", "notified", "done", "failed", "deadlineExceeded"] as const;
 export type ChunkState = (typeof chunkStates)[number];
@@ -39,26 +49,73 @@ export function isTerminal(state: ChunkState): boolean {
   return state === "done" || state === "failed" || state === "deadlineExceeded";
 }
 
-/** One chunk entity (RowKey `chunk-0007`): its users and what has been done for them. */
+export type SessionCounts = Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned">;
+export type NotificationCounts = Record<NotificationOutcome, number>;
+
+export interface CompactUser {
+  readonly userPrincipalName: string;
+  readonly status: SignOutStatus;
+  readonly counts: SessionCounts;
+}
+
+/** The most errors and unconfirmed sessions a chunk keeps in its result; beyond that it counts them. */
+export const chunkResultBounds = Object.freeze({ errors: 100, problemSessions: 200, warnings: 20 });
+
+/** A finished chunk, in a bounded shape: what the compact answer reads without the journal. */
+export interface ChunkResult {
+  readonly status: SignOutStatus;
+  readonly strategy: ListingStrategy;
+  readonly hostPoolsScanned: number;
+  readonly hostPoolsNotFound?: readonly string[] | undefined;
+  readonly counts: SessionCounts;
+  readonly notifications?: NotificationCounts | undefined;
+  readonly users: readonly CompactUser[];
+  /** Sessions that failed or could not be confirmed, up to the bound. */
+  readonly problemSessions: readonly SessionResult[];
+  readonly problemSessionCount: number;
+  readonly errors: readonly ReportedError[];
+  readonly errorCount: number;
+  readonly warnings: readonly string[];
+}
+
+/** One chunk entity (RowKey `chunk-0007`): its users, its state and, once done, its result. */
 export interface ChunkRecord {
   readonly chunk: number;
   readonly state: ChunkState;
   readonly userPrincipalNames: readonly string[];
-  /** Notify stage: when the action message becomes visible. */
+  /** Notify stage: when the action may run. */
   readonly actAfter?: number | undefined;
-  /** Notify stage: the action message was sent (a redelivered notify message must not message users again). */
+  /** Notify stage: the action message was sent (a redelivered notify message must not send another). */
   readonly actQueued: boolean;
-  /** The notify stage's report: sessions `pendingAction` with their notification outcome. */
-  readonly notifyReport?: SignOutReport | undefined;
-  /** The final report of this chunk's users. */
-  readonly report?: SignOutReport | undefined;
-  /** The last failure of a delivery of this chunk's message, kept for the poison handler's reason. */
+  /** Notify stage: what became of the messages. */
+  readonly notified?: NotificationCounts | undefined;
+  readonly result?: ChunkResult | undefined;
+  /** Why the chunk failed for good (its message reached the poison queue). */
+  readonly failure?: OperationFailure | undefined;
+  /** The last failure of a delivery, kept for the poison handler's reason. */
   readonly lastError?: string | undefined;
   readonly attempts: number;
 }
 
-export function chunkRowKey(chunk: number): string {
-  return `chunk-${String(chunk).padStart(4, "0")}`;
+/** What the journal was about to do to a session. */
+export type JournalIntent = "notify" | "act";
+
+/** One session an asynchronous chunk matched: recorded before its first write, outcome as it landed. */
+export interface JournalEntry {
+  readonly chunk: number;
+  readonly session: Omit<SessionResult, "outcome" | "error" | "upstreamStatus" | "notification" | "notificationError">;
+  readonly intent?: JournalIntent | undefined;
+  readonly outcome?: SessionOutcome | undefined;
+  readonly upstreamStatus?: number | undefined;
+  readonly error?: SessionResult["error"];
+  readonly notification?: SessionResult["notification"];
+  readonly notificationError?: SessionResult["notificationError"];
+  /** The delivery that wrote the outcome. */
+  readonly outcomeRun?: string | undefined;
 }
 
 export const summaryRowKey = "operation";
+
+export function chunkRowKey(chunk: number): string {
+  return `chunk-${String(chunk).padStart(4, "0")}`;
+}

@@ -1,232 +1,240 @@
 import { setMaxListeners } from "node:events";
-import type { SignOutOrder, SignOutOptions } from "../engine/signOutOrder";
-import type { SessionResult, SignOutReport } from "../engine/signOutReport";
-import { decideOperationStatus, mergeChunkReports } from "./aggregateOperation";
+import { deadlineSignal, type Clock } from "../base/clock";
+import type { SignOut } from "../engine/createSignOutEngine";
+import { countNotifications } from "../engine/buildReport";
+import { sessionKey } from "../engine/sessionKey";
+import { stagesFor } from "../engine/stagePlan";
+import type { SignOutOrder } from "../engine/signOutOrder";
+import type { SessionResult } from "../engine/signOutReport";
+import { createChunkJournal } from "./chunkJournal";
+import { finishOperation } from "./finishOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
-import type { JobStorage } from "./jobStorage";
-import { isTerminal, type ChunkRecord, type OperationSummary } from "./operationRecord";
-import { createOperationStore, type OperationStore } from "./operationStore";
+import { isTerminal, type ChunkRecord, type JournalEntry, type OperationSummary } from "./operationRecord";
+import type { OperationStore, Versioned } from "./operationStore";
+import { resolveChunkReport, toChunkResult } from "./resolveChunk";
 
-export interface JobConsumerDependencies {
-  readonly storage: JobStorage;
-  /** `runtime.signOut`: the one way into the engine. */
-  readonly signOut: (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
-  readonly now: () => number;
+export interface JobStepDependencies {
+  readonly store: OperationStore;
+  /** Where the act message of a notify-first job goes (the job queue). */
+  readonly sendMessage: (text: string, options: { visibilityTimeout?: number }) => Promise<unknown>;
+  readonly signOut: SignOut;
+  readonly clock: Clock;
   /**
-   * Longest run of one message (AVD_JOB_MESSAGE_TIMEOUT_SECONDS), under the host's functionTimeout:
-   * a run cut short is retried by redelivery, and the action is idempotent.
+   * Time budget of one delivery (AVD_JOB_MESSAGE_TIMEOUT_SECONDS), under the host's functionTimeout:
+   * a run cut short is retried by redelivery, and the journal makes the retry exact.
    */
   readonly maxRunMs: number;
+  /** This delivery's id: the journal tags the outcomes it writes with it. */
+  readonly run: string;
 }
 
-/** What handling one delivery did; for logs and tests. */
+/** Why a message was refused: logged, counted and deleted, never acted on. */
+export type RefusalReason =
+  | "unknownOperation"
+  | "operationFinished"
+  | "unknownChunk"
+  | "stageNotInPlan"
+  | "actBeforeNotice"
+  | "actBeforeGracePeriod";
+
 export type JobStepOutcome =
-  "notified" | "done" | "deadlineExceeded" | "duplicate" | "operationGone" | "operationFinished" | "actRequeued";
-
-function sessionKey(session: Pick<SessionResult, "subscriptionId" | "hostPool" | "sessionHost" | "sessionId">): string {
-  return [session.subscriptionId, session.hostPool, session.sessionHost, session.sessionId]
-    .map((part) => part.toLowerCase())
-    .join("/");
-}
-
-/**
- * The `act` stage sends no message: each session's notification outcome comes from the `notify`
- * stage's report. A session that appeared during the grace period was not notified and says so by
- * having none.
- */
-export function mergeNotifications(report: SignOutReport, notifyReport: SignOutReport | undefined): SignOutReport {
-  if (notifyReport === undefined) return report;
-  const notified = new Map(notifyReport.sessions.map((session) => [sessionKey(session), session]));
-  const merge = (session: SessionResult): SessionResult => {
-    const earlier = notified.get(sessionKey(session));
-    if (earlier?.notification === undefined) return session;
-    return {
-      ...session,
-      notification: earlier.notification,
-      ...(earlier.notificationError === undefined ? {} : { notificationError: earlier.notificationError }),
+  | { readonly kind: "refused"; readonly reason: RefusalReason }
+  | {
+      readonly kind: "notified" | "done" | "deadlineExceeded" | "duplicate" | "actQueued" | "actRequeued";
     };
-  };
-  const sessions = report.sessions.map(merge);
-  const count = (outcome: string): number => sessions.filter((session) => session.notification === outcome).length;
-  return {
-    ...report,
-    gracePeriodSeconds: notifyReport.gracePeriodSeconds,
-    notifications: {
-      sent: count("sent"),
-      failed: count("failed"),
-      notShown: count("notShown"),
-      wouldSend: count("wouldSend"),
-    },
-    sessions,
-    users: report.users.map((user) => ({ ...user, sessions: user.sessions.map(merge) })),
-  };
+
+/**
+ * An act message may arrive a little early when instances' clocks differ: within this margin it is
+ * put back until the grace period ends; earlier than that it was not sent by this app.
+ */
+const earlyActToleranceMs = 60_000;
+
+class RetryDelivery extends Error {
+  override readonly name = "RetryDelivery";
 }
 
-function toJob(summary: OperationSummary, message: JobMessage): SignOutOrder {
-  const { spec } = summary;
+function refused(reason: RefusalReason): JobStepOutcome {
+  return { kind: "refused", reason };
+}
+
+function orderFor(summary: OperationSummary, chunk: ChunkRecord, stage: JobMessage["stage"]): SignOutOrder {
   return {
+    ...summary.spec,
     operationId: summary.operationId,
-    userPrincipalNames: message.userPrincipalNames,
-    batch: spec.batch,
-    mode: spec.mode,
-    dryRun: spec.dryRun,
-    notify: spec.notify,
-    // The `all` stage never waits inside a function; the grace period is the act message's delay.
-    gracePeriodMs: message.stage === "all" ? 0 : spec.gracePeriodMs,
-    stage: message.stage,
-    subscriptionIds: spec.subscriptionIds,
-    hostPools: spec.hostPools,
-    audit: spec.audit,
+    userPrincipalNames: chunk.userPrincipalNames,
+    stage,
   };
-}
-
-/** A run the message's own time budget cut short, while the job's deadline is still ahead: retry it. */
-class RunCutShort extends Error {
-  override readonly name = "RunCutShort";
 }
 
 /**
- * One delivery of one chunk's message. Delivery is at least once, so every step checks the
- * chunk's state first: a redelivered message does nothing twice, and a session that is already
- * gone is reported `alreadyGone` by the engine. A fault is thrown, so that the host redelivers the
- * message and, after `maxDequeueCount`, moves it to the poison queue.
+ * One delivery of one chunk's message. The message only points: the record says who, what and
+ * whether this stage may run now. Delivery is at least once, so each step starts from the chunk's
+ * state, and the journal lets a delivery after a crash report what the earlier one did. A fault is
+ * thrown so that the host redelivers the message (and, after `maxDequeueCount`, poisons it).
  */
 export async function processJobMessage(
-  dependencies: JobConsumerDependencies,
+  dependencies: JobStepDependencies,
   message: JobMessage,
 ): Promise<JobStepOutcome> {
-  const store = createOperationStore(dependencies.storage.table);
+  const { store, clock } = dependencies;
   const { operationId } = message;
   const summary = await store.readSummary(operationId);
-  if (summary === undefined) return "operationGone";
-  if (summary.value.status !== "running") return "operationFinished";
+  if (summary === undefined) return refused("unknownOperation");
+  if (summary.value.status !== "running") return refused("operationFinished");
+  if (message.chunk >= summary.value.chunkCount) return refused("unknownChunk");
+  if (!stagesFor(summary.value.spec).includes(message.stage)) return refused("stageNotInPlan");
   const stored = await store.readChunk(operationId, message.chunk);
-  if (stored === undefined) return "operationGone";
+  if (stored === undefined) return refused("unknownChunk");
   const chunk = stored.value;
-  if (isTerminal(chunk.state)) return "duplicate";
-  if (message.stage === "notify" && chunk.state === "notified") {
-    if (chunk.actQueued) return "duplicate";
-    await queueAct(dependencies, store, message, chunk, stored.etag);
-    return "actRequeued";
+  if (isTerminal(chunk.state)) {
+    await finishOperation(store, operationId, clock.now());
+    return { kind: "duplicate" };
   }
-
-  const now = dependencies.now();
+  if (message.stage === "act" && chunk.state !== "notified") return refused("actBeforeNotice");
+  if (message.stage === "notify" && chunk.state === "notified") {
+    if (chunk.actQueued) return { kind: "duplicate" };
+    await queueAct(dependencies, message, stored);
+    return { kind: "actQueued" };
+  }
+  const now = clock.now();
   if (message.stage === "act" && chunk.actAfter !== undefined && now < chunk.actAfter) {
-    // Early (a queue's visibility is counted in whole seconds): the grace period is a minimum.
+    if (chunk.actAfter - now > earlyActToleranceMs) return refused("actBeforeGracePeriod");
     await sendAct(dependencies, message, chunk.actAfter);
-    return "actRequeued";
+    return { kind: "actRequeued" };
   }
   if (now >= summary.value.deadlineAt) {
-    await store.writeChunk(operationId, { ...chunk, state: "deadlineExceeded" }, stored.etag);
-    await finishIfComplete(store, operationId, dependencies.now);
-    return "deadlineExceeded";
+    await writeChunk(store, operationId, stored, () => ({ ...chunk, state: "deadlineExceeded" }));
+    await finishOperation(store, operationId, clock.now());
+    return { kind: "deadlineExceeded" };
   }
+
+  const before = message.stage === "notify" ? [] : await store.readJournal(operationId, message.chunk);
+  const order = orderFor(summary.value, chunk, message.stage);
+  const journal = createChunkJournal(store, operationId, message.chunk, message.stage, dependencies.run);
   const jobLeftMs = summary.value.deadlineAt - now;
   const runMs = Math.min(jobLeftMs, dependencies.maxRunMs);
-  const abortSignal = AbortSignal.timeout(runMs);
+  const deadline = deadlineSignal(clock, runMs);
   // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
-  setMaxListeners(0, abortSignal);
-  const report = await dependencies.signOut(toJob(summary.value, message), { abortSignal });
-  if (report.status === "deadlineExceeded" && runMs < jobLeftMs) {
-    throw new RunCutShort(`chunk ${message.chunk} did not finish within ${runMs} ms; the message will be retried`);
+  setMaxListeners(0, deadline.signal);
+  const report = await dependencies
+    .signOut(order, { abortSignal: deadline.signal, journal })
+    .finally(() => deadline.dispose());
+  if (journal.failure() !== undefined) {
+    throw new RetryDelivery(`chunk ${message.chunk}: the journal could not be written (${String(journal.failure())})`);
   }
+  if (report.status === "deadlineExceeded" && runMs < jobLeftMs) {
+    throw new RetryDelivery(`chunk ${message.chunk} did not finish within ${runMs} ms; the message will be retried`);
+  }
+  const after = await store.readJournal(operationId, message.chunk);
 
   if (message.stage === "notify") {
-    const delivered = report.sessions.some((session) => session.notification === "sent");
-    const notified: ChunkRecord = {
-      ...chunk,
+    const notified = countNotifications(notifiedSessions(after));
+    const at = clock.now();
+    const next = (current: ChunkRecord): ChunkRecord => ({
+      ...current,
       state: "notified",
-      notifyReport: report,
-      actAfter: delivered ? dependencies.now() + summary.value.spec.gracePeriodMs : dependencies.now(),
-    };
-    if (!(await store.writeChunk(operationId, notified, stored.etag))) {
-      // Another delivery notified first, or a failed one noted its error: look again from the top.
-      const current = await store.readChunk(operationId, message.chunk);
-      if (current === undefined || current.value.state !== "queued") return "duplicate";
-      if (!(await store.writeChunk(operationId, { ...notified, attempts: current.value.attempts }, current.etag))) {
-        throw new Error(
-          `chunk ${message.chunk} of operation ${operationId} changed while its notifications were written`,
-        );
-      }
-    }
-    const fresh = await store.readChunk(operationId, message.chunk);
-    if (fresh !== undefined) await queueAct(dependencies, store, message, fresh.value, fresh.etag);
-    return "notified";
+      notified,
+      actAfter: notified.sent > 0 ? at + summary.value.spec.gracePeriodMs : at,
+    });
+    const written = await writeChunk(store, operationId, stored, next, (current) => current.state === "queued");
+    if (written === undefined) return { kind: "duplicate" };
+    await queueAct(dependencies, message, written);
+    return { kind: "notified" };
   }
 
-  const merged = mergeNotifications(report, chunk.notifyReport);
-  const done: ChunkRecord = { ...chunk, state: "done", report: merged };
-  const outcome = (await store.writeChunk(operationId, done, stored.etag))
-    ? "done"
-    : await mergeIntoChunk(store, operationId, message.chunk, merged, summary.value.spec.mode);
-  await finishIfComplete(store, operationId, dependencies.now);
-  return outcome;
+  const resolved = resolveChunkReport({ order, report, before, after, run: dependencies.run });
+  // The journal is what the full answer lists: it takes the outcomes as resolved before the chunk is done.
+  const stale = staleEntries(after, resolved.sessions);
+  if (stale.length > 0) {
+    await store.recordOutcomes(
+      operationId,
+      message.chunk,
+      stale.map(({ outcome, upstreamStatus, error, notification, notificationError, ...session }) => ({
+        session,
+        outcome,
+        upstreamStatus,
+        error,
+        notification,
+        notificationError,
+        outcomeRun: dependencies.run,
+      })),
+    );
+  }
+  const result = toChunkResult(resolved);
+  const written = await writeChunk(
+    store,
+    operationId,
+    stored,
+    (current) => ({ ...current, state: "done", result }),
+    (current) => !isTerminal(current.state),
+  );
+  await finishOperation(store, operationId, clock.now());
+  return { kind: written === undefined ? "duplicate" : "done" };
+}
+
+/** Resolved sessions whose journal entry says otherwise (or is missing). */
+function staleEntries(entries: readonly JournalEntry[], sessions: readonly SessionResult[]): SessionResult[] {
+  const stored = new Map(entries.map((entry) => [sessionKey(entry.session), entry]));
+  return sessions.filter((session) => {
+    const entry = stored.get(sessionKey(session));
+    return entry === undefined || entry.outcome !== session.outcome || entry.upstreamStatus !== session.upstreamStatus;
+  });
+}
+
+function notifiedSessions(entries: readonly JournalEntry[]): Pick<SessionResult, "notification">[] {
+  return entries.filter((entry) => entry.notification !== undefined);
 }
 
 /**
- * The chunk changed since it was read: another delivery of the same message finished first (keep
- * the union of what both did), or a failed delivery noted its error (write the result over it).
+ * Writes the chunk's next state with the ETag it was read with; if another delivery or the failure
+ * recorder wrote in between, reads it again and writes over it while `stillApplies` says so.
+ * Returns what was written, or undefined when the chunk moved on without this delivery.
  */
-async function mergeIntoChunk(
+async function writeChunk(
   store: OperationStore,
   operationId: string,
-  chunkNumber: number,
-  report: SignOutReport,
-  mode: OperationSummary["spec"]["mode"],
-): Promise<JobStepOutcome> {
+  stored: Versioned<ChunkRecord>,
+  next: (current: ChunkRecord) => ChunkRecord,
+  stillApplies: (current: ChunkRecord) => boolean = () => true,
+): Promise<Versioned<ChunkRecord> | undefined> {
+  let current = stored;
   for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await store.readChunk(operationId, chunkNumber);
-    if (current === undefined) return "operationGone";
-    if (current.value.state === "failed" || current.value.state === "deadlineExceeded") return "duplicate";
-    const next: ChunkRecord =
-      current.value.report === undefined
-        ? { ...current.value, state: "done", report: mergeNotifications(report, current.value.notifyReport) }
-        : { ...current.value, report: mergeChunkReports(current.value.report, report, mode) };
-    if (await store.writeChunk(operationId, next, current.etag)) {
-      return current.value.report === undefined ? "done" : "duplicate";
+    const value = next(current.value);
+    if (await store.writeChunk(operationId, value, current.etag)) {
+      return store.readChunk(operationId, value.chunk);
     }
+    const fresh = await store.readChunk(operationId, value.chunk);
+    if (fresh === undefined || !stillApplies(fresh.value)) return undefined;
+    current = fresh;
   }
-  throw new Error(`chunk ${chunkNumber} of operation ${operationId} kept changing while its result was written`);
+  throw new Error(`chunk ${stored.value.chunk} of operation ${operationId} kept changing while it was written`);
 }
 
 /** The grace period is the act message's visibility delay: no function waits it out. */
 async function queueAct(
-  dependencies: JobConsumerDependencies,
-  store: OperationStore,
+  dependencies: JobStepDependencies,
   message: JobMessage,
-  chunk: ChunkRecord,
-  etag: string,
+  stored: Versioned<ChunkRecord>,
 ): Promise<void> {
-  await sendAct(dependencies, message, chunk.actAfter ?? 0);
-  await store.writeChunk(message.operationId, { ...chunk, actQueued: true }, etag);
+  await sendAct(dependencies, message, stored.value.actAfter ?? 0);
+  // A crash here sends the act once more on redelivery; the second act finds its chunk done.
+  await dependencies.store.writeChunk(message.operationId, { ...stored.value, actQueued: true }, stored.etag);
 }
 
 /**
  * Visibility is set in whole seconds and may be rounded down by the service, so the delay is one
  * second longer than the time left: the message never becomes visible before `actAfter`.
  */
-async function sendAct(dependencies: JobConsumerDependencies, message: JobMessage, actAfter: number): Promise<void> {
-  const leftMs = actAfter - dependencies.now();
+async function sendAct(dependencies: JobStepDependencies, message: JobMessage, actAfter: number): Promise<void> {
+  const leftMs = actAfter - dependencies.clock.now();
   const delaySeconds = leftMs > 0 ? Math.ceil(leftMs / 1000) + 1 : 0;
-  await dependencies.storage.queue.sendMessage(encodeJobMessage({ ...message, stage: "act" }), {
+  await dependencies.sendMessage(encodeJobMessage({ ...message, stage: "act" }), {
     ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
   });
 }
 
-/** Once every chunk is finished, the summary takes the operation's final status (ETag-checked). */
-export async function finishIfComplete(store: OperationStore, operationId: string, now: () => number): Promise<void> {
-  const stored = await store.readOperation(operationId);
-  if (stored === undefined || !stored.chunks.every((chunk) => isTerminal(chunk.state))) return;
-  await store.updateSummary(operationId, (summary) =>
-    summary.status !== "running"
-      ? undefined
-      : { ...summary, status: decideOperationStatus(summary, stored.chunks, now()), completedAt: now() },
-  );
-}
-
 /** Remembers why a delivery failed, for the poison handler to report; never hides the failure itself. */
-export async function recordDeliveryFailure(storage: JobStorage, message: JobMessage, error: unknown): Promise<void> {
-  const store = createOperationStore(storage.table);
+export async function recordDeliveryFailure(store: OperationStore, message: JobMessage, error: unknown): Promise<void> {
   const stored = await store.readChunk(message.operationId, message.chunk);
   if (stored === undefined || isTerminal(stored.value.state)) return;
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,0 +1,65 @@
+import type { ActionJournal } from "../engine/actionJournal";
+import type { SignOutStage } from "../engine/signOutOrder";
+import type { JournalEntry } from "./operationRecord";
+import type { OperationStore } from "./operationStore";
+
+export interface ChunkJournal extends ActionJournal {
+  /** A write of the journal failed: the delivery must not finish the chunk, only be retried. */
+  readonly failure: () => unknown;
+}
+
+/**
+ * The engine's journal for one delivery of one chunk, on the operation store: intents before each
+ * host pool's first write (the engine acts only once they are stored), outcomes after, each tagged
+ * with the delivery that wrote it.
+ */
+export function createChunkJournal(
+  store: OperationStore,
+  operationId: string,
+  chunk: number,
+  stage: SignOutStage,
+  run: string,
+): ChunkJournal {
+  let failure: unknown;
+  const intent: JournalEntry["intent"] = stage === "notify" ? "notify" : "act";
+  return {
+    failure: () => failure,
+    async beforeActing(sessions) {
+      try {
+        await store.recordIntents(
+          operationId,
+          chunk,
+          sessions.map((session) => ({
+            ...session.ref,
+            userPrincipalName: session.userPrincipalName,
+            sessionState: session.sessionState,
+          })),
+          intent,
+        );
+      } catch (error) {
+        failure ??= error;
+        throw error;
+      }
+    },
+    async afterActing(results) {
+      try {
+        await store.recordOutcomes(
+          operationId,
+          chunk,
+          results.map(({ outcome, upstreamStatus, error, notification, notificationError, ...session }) => ({
+            session,
+            outcome,
+            upstreamStatus,
+            error,
+            notification,
+            notificationError,
+            outcomeRun: run,
+          })),
+        );
+      } catch (error) {
+        // The results stand; only their record is missing, so the delivery is retried, not failed.
+        failure ??= error;
+      }
+    },
+  };
+}

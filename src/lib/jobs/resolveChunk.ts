@@ -1,0 +1,149 @@
+import { countSessions, reportWithSessions } from "../engine/buildReport";
+import { sessionKey } from "../engine/sessionKey";
+import type { SignOutOrder } from "../engine/signOutOrder";
+import type { ReportedError, SessionOutcome, SessionResult, SignOutReport } from "../engine/signOutReport";
+import { chunkResultBounds, type ChunkResult, type JournalEntry } from "./operationRecord";
+
+/** Outcomes only an action (or a dry run of one) writes; `pendingAction` is the notify stage's. */
+const actOutcomes: ReadonlySet<SessionOutcome> = new Set([
+  "signedOut",
+  "disconnected",
+  "alreadyDisconnected",
+  "alreadyGone",
+  "wouldSignOut",
+  "wouldDisconnect",
+  "failed",
+  "deadlineExceeded",
+]);
+
+function isActOutcome(outcome: SessionOutcome | undefined): boolean {
+  return outcome !== undefined && actOutcomes.has(outcome);
+}
+
+/** An act intent from an earlier delivery whose outcome never landed: a crash between the two. */
+function unresolvedAct(entry: JournalEntry | undefined): boolean {
+  return entry?.intent === "act" && !isActOutcome(entry.outcome);
+}
+
+function listedWithoutError(entry: JournalEntry, errors: readonly ReportedError[]): boolean {
+  const same = (a: string | undefined, b: string): boolean => a?.toLowerCase() === b.toLowerCase();
+  return !errors.some(
+    (error) =>
+      same(error.subscriptionId, entry.session.subscriptionId) &&
+      (error.scope === "subscription" ||
+        (error.scope === "hostPool" &&
+          same(error.resourceGroup, entry.session.resourceGroup) &&
+          same(error.hostPool, entry.session.hostPool))),
+  );
+}
+
+export interface ChunkDelivery {
+  readonly order: SignOutOrder;
+  /** What this delivery's engine run reported. */
+  readonly report: SignOutReport;
+  /** The chunk's journal as this delivery found it, before acting. */
+  readonly before: readonly JournalEntry[];
+  /** The chunk's journal after this delivery acted. */
+  readonly after: readonly JournalEntry[];
+  /** This delivery's id, as its outcomes carry it. */
+  readonly run: string;
+}
+
+function resolveOutcome(
+  entry: JournalEntry,
+  earlier: JournalEntry | undefined,
+  delivery: ChunkDelivery,
+): Pick<SessionResult, "outcome" | "error" | "upstreamStatus"> {
+  const disconnect = delivery.order.mode === "disconnect";
+  if (entry.outcomeRun === delivery.run && entry.outcome !== undefined) {
+    // Listed in this delivery: what it found is the truth, except that a session this job had
+    // already disconnected before a crash now lists as disconnected.
+    if (disconnect && entry.outcome === "alreadyDisconnected" && unresolvedAct(earlier)) {
+      return { outcome: "disconnected" };
+    }
+    return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+  }
+  if (!listedWithoutError(entry, delivery.report.errors)) {
+    if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
+      return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+    }
+    return {
+      outcome: "failed",
+      error: {
+        code: "Unconfirmed",
+        statusCode: undefined,
+        message: "Acted on before a restart; its host pool could not be listed again to confirm the outcome.",
+      },
+    };
+  }
+  // Listed again without it: the session is gone.
+  if (entry.intent === "act" && !isActOutcome(entry.outcome)) {
+    // This job's action was under way when a delivery died: confirmed gone by the listing.
+    return { outcome: disconnect ? "alreadyGone" : "signedOut" };
+  }
+  if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
+    return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+  }
+  // Messaged (or about to be), then gone before the action: the user left on their own.
+  return { outcome: "alreadyGone" };
+}
+
+/**
+ * Every session a chunk's deliveries touched, exactly once (keyed by the session's full key),
+ * with the outcome the journal and this delivery's listings establish together.
+ */
+export function resolveChunkSessions(delivery: ChunkDelivery): SessionResult[] {
+  const earlier = new Map(delivery.before.map((entry) => [sessionKey(entry.session), entry]));
+  const byKey = new Map<string, SessionResult>();
+  for (const entry of delivery.after) {
+    const key = sessionKey(entry.session);
+    const resolved = resolveOutcome(entry, earlier.get(key), delivery);
+    byKey.set(key, {
+      ...entry.session,
+      outcome: resolved.outcome,
+      ...(resolved.error === undefined ? {} : { error: resolved.error }),
+      ...(resolved.upstreamStatus === undefined ? {} : { upstreamStatus: resolved.upstreamStatus }),
+      ...(entry.notification === undefined ? {} : { notification: entry.notification }),
+      ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
+    });
+  }
+  // A result the journal lacks cannot happen when its writes succeed; kept so none is ever lost.
+  for (const session of delivery.report.sessions) {
+    if (!byKey.has(sessionKey(session))) byKey.set(sessionKey(session), session);
+  }
+  return [...byKey.values()];
+}
+
+/** The chunk's report over its resolved sessions. */
+export function resolveChunkReport(delivery: ChunkDelivery): SignOutReport {
+  return reportWithSessions(delivery.order, delivery.report, resolveChunkSessions(delivery));
+}
+
+const problemOutcomes: ReadonlySet<SessionOutcome> = new Set(["failed", "deadlineExceeded"]);
+
+export function isProblem(session: SessionResult): boolean {
+  return problemOutcomes.has(session.outcome) || session.notification === "failed";
+}
+
+/** A finished chunk in its bounded shape (see `chunkResultBounds`). */
+export function toChunkResult(report: SignOutReport): ChunkResult {
+  const problems = report.sessions.filter(isProblem);
+  return {
+    status: report.status,
+    strategy: report.strategy,
+    hostPoolsScanned: report.counts.hostPoolsScanned,
+    hostPoolsNotFound: report.hostPoolsNotFound,
+    counts: countSessions(report.mode, report.sessions),
+    notifications: report.notifications,
+    users: report.users.map((user) => ({
+      userPrincipalName: user.userPrincipalName,
+      status: user.status,
+      counts: user.counts,
+    })),
+    problemSessions: problems.slice(0, chunkResultBounds.problemSessions),
+    problemSessionCount: problems.length,
+    errors: report.errors.slice(0, chunkResultBounds.errors),
+    errorCount: report.errors.length,
+    warnings: (report.warnings ?? []).slice(0, chunkResultBounds.warnings),
+  };
+}
