@@ -8,6 +8,8 @@ export interface GateMatch {
   readonly tokens?: true;
   /** Holds only the first this many matching requests; later ones pass. */
   readonly limit?: number;
+  /** Lets this many matching requests through before holding any (a crash after the nth write). */
+  readonly skip?: number;
 }
 
 export interface RequestGate {
@@ -23,6 +25,7 @@ interface GateEntry {
   readonly match: GateMatch;
   open: boolean;
   caught: number;
+  skipped: number;
   readonly waiting: Array<() => void>;
   readonly watchers: Array<{ count: number; resolve: () => void }>;
 }
@@ -43,7 +46,7 @@ export class RequestGates {
   private readonly gates: GateEntry[] = [];
 
   add(match: GateMatch): RequestGate {
-    const entry: GateEntry = { match, open: false, caught: 0, waiting: [], watchers: [] };
+    const entry: GateEntry = { match, open: false, caught: 0, skipped: 0, waiting: [], watchers: [] };
     this.gates.push(entry);
     const notify = (): void => {
       for (const watcher of entry.watchers.filter((w) => entry.waiting.length >= w.count)) {
@@ -79,6 +82,10 @@ export class RequestGates {
       (gate) => !gate.open && gate.caught < (gate.match.limit ?? Infinity) && matches(gate.match, fields),
     );
     if (entry === undefined) return Promise.resolve();
+    if (entry.skipped < (entry.match.skip ?? 0)) {
+      entry.skipped++;
+      return Promise.resolve();
+    }
     entry.caught++;
     return new Promise<void>((resolve) => {
       entry.waiting.push(resolve);

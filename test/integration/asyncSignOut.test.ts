@@ -1,94 +1,42 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, afterEach, before, describe, it } from "node:test";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
-import { isQueueEvent, startLocalHost, type LocalHostProcess } from "../local/localHostProcess";
+import { isQueueEvent } from "../local/localHostProcess";
+import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
 import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
 import type { Scenario } from "../../emulator/scenario";
 import { buildLeaversTenant } from "../../bench/leaversTenant";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
 
-const projectRoot = path.resolve(__dirname, "..", "..", "..");
 let emulator: RunningEmulator;
 let azurite: AzuriteInstance;
-let caFile: string;
-const hosts: LocalHostProcess[] = [];
+let hosts: AppHosts;
 
 before(async () => {
   emulator = await startEmulator({ scenario: tenantScenario() });
   azurite = await startAzurite();
-  caFile = path.join(mkdtempSync(path.join(tmpdir(), "avd-async-")), "emulator-ca.pem");
-  writeFileSync(caFile, emulator.caCertificatePem);
+  hosts = appHosts(emulator, azurite, tenantScenario);
   const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
   // The deployment creates the trigger queues; the host does not.
   for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
 });
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.kill()));
-});
+afterEach(() => hosts.killAll());
 after(async () => {
+  hosts.close();
   await Promise.all([emulator.close(), azurite.close()]);
 });
 
-/** The built app on the local functions host, wired to the emulators only through its settings. */
-async function startAppHost(
-  extraSettings: Record<string, string> = {},
-  scenario: Scenario = tenantScenario(),
-): Promise<LocalHostProcess> {
-  const host = await startLocalHost({
-    FUNCTIONS_APP_ROOT: projectRoot,
-    NODE_EXTRA_CA_CERTS: caFile,
-    IDENTITY_ENDPOINT: emulator.identityEndpoint,
-    IDENTITY_HEADER: emulator.identityHeader,
-    AVD_SUBSCRIPTION_IDS: scenario.subscriptions.map((subscription) => subscription.id).join(","),
-    AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
-    AzureWebJobsStorage: azurite.connectionString,
-    // A crashed host's message returns after 2 s instead of 10 minutes; idle queues are polled every 0.5 s.
-    LOCAL_HOST_QUEUE_LEASE_SECONDS: "2",
-    AzureFunctionsJobHost__extensions__queues__maxPollingInterval: "00:00:00.500",
-    ...extraSettings,
-  });
-  hosts.push(host);
-  return host;
-}
+const startAppHost = (extraSettings: Record<string, string> = {}, scenario?: Scenario) =>
+  hosts.start(extraSettings, scenario);
 
 function remaining(): string[] {
   return emulator
     .sessions()
     .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
     .sort();
-}
-
-async function postAsync(host: LocalHostProcess, body: unknown): Promise<Response> {
-  return fetch(`${host.url}/api/avd/user-signout`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-functions-key": host.functionKey, prefer: "respond-async" },
-    body: JSON.stringify(body),
-  });
-}
-
-interface Polled {
-  readonly answers: { status: number; body: { phase?: string; status?: string } }[];
-  readonly final: Response;
-  readonly body: Record<string, unknown> & { counts: Record<string, number>; status: string };
-}
-
-/** Polls the Location as a Logic App does (no key), within a bound; returns every answer. */
-async function pollLocation(location: string, bound = 400): Promise<Polled> {
-  const answers: Polled["answers"] = [];
-  for (let poll = 0; poll < bound; poll++) {
-    const response = await fetch(location);
-    const body = (await response.json()) as Polled["body"];
-    answers.push({ status: response.status, body });
-    if (response.status !== 202) return { answers, final: response, body };
-    await delay(100);
-  }
-  throw new Error(`${location} still answered 202 after ${bound} polls`);
 }
 
 describe("asynchronous sign-out end to end: the local functions host, Azurite and the emulated tenant", () => {
@@ -147,7 +95,6 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
     for (let poll = 0; poll < 300 && emulator.calls().length === 0; poll++) await delay(20);
     assert.ok(emulator.calls().length > 0, "the job had started calling ARM");
     await first.kill("SIGKILL");
-    hosts.splice(hosts.indexOf(first), 1);
     assert.ok(!first.messages.some((m) => isQueueEvent(m, "completed", jobQueueName)), "killed before it finished");
 
     const second = await startAppHost();

@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, it } from "node:test";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
+import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
+import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
+import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
+import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
+import { startTableFaultProxy, type TableFaultProxy } from "../support/tableFaultProxy";
+import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
+
+let emulator: RunningEmulator;
+let azurite: AzuriteInstance;
+let proxy: TableFaultProxy;
+let hosts: AppHosts;
+/** The consumer's Table writes in an uninterrupted run of the job (measured by the first test). */
+let consumerWrites = 0;
+
+before(async () => {
+  emulator = await startEmulator({ scenario: tenantScenario() });
+  azurite = await startAzurite();
+  proxy = await startTableFaultProxy(azurite.tableEndpoint);
+  hosts = appHosts(emulator, azurite, tenantScenario);
+  const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
+});
+afterEach(async () => {
+  proxy.setUnavailable(false);
+  await hosts.killAll();
+});
+after(async () => {
+  hosts.close();
+  await proxy.close();
+  await Promise.all([emulator.close(), azurite.close()]);
+});
+
+/** The app's Table traffic goes through the proxy; queues go straight to Azurite. */
+const startHost = (): Promise<LocalHostProcess> =>
+  hosts.start({ AzureWebJobsStorage: proxy.connectionString(azurite.connectionString) });
+
+function remaining(): string[] {
+  return emulator
+    .sessions()
+    .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
+    .sort();
+}
+
+function sessionKeys(body: Record<string, unknown>): string[] {
+  return (body.sessions as { subscriptionId: string; hostPool: string; sessionHost: string; sessionId: string }[])
+    .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId}`)
+    .sort();
+}
+
+/** What every run must end with, whatever crashed where: 200, each of alice's 4 sessions once, signed out. */
+async function assertExactlySignedOut(location: string): Promise<void> {
+  const polled = await pollLocation(location);
+  assert.equal(polled.final.status, 200, JSON.stringify(polled.body));
+  assert.equal(polled.body.status, "completed");
+  assert.equal(polled.body.counts.sessionsFound, 4);
+  assert.equal(polled.body.counts.signedOut, 4, JSON.stringify(polled.body.sessions));
+  assert.equal(polled.body.counts.alreadyGone, 0);
+  assert.equal(polled.body.counts.failed, 0);
+  assert.deepEqual(
+    sessionKeys(polled.body),
+    aliceSessions.map((line) => line.split(" ")[0]!).sort(),
+    "every session the job touched, exactly once",
+  );
+  assert.deepEqual(remaining(), everyoneButAlice);
+}
+
+/**
+ * Accepts alice's sign-out on a first host and arms `crash`; when it fires, SIGKILLs the host and
+ * starts a second one. Undefined when the job finished before the crash point was reached.
+ */
+async function crashAndRestart(
+  crash: () => Promise<() => void>,
+  disarm: () => void = () => undefined,
+): Promise<string | undefined> {
+  emulator.load(tenantScenario());
+  const first = await startHost();
+  // The first listing waits until the crash point is armed, so the run is decided by the test, not by timing.
+  const listing = emulator.gate({ operation: "listHostPools", limit: 1 });
+  const accepted = await postAsync(first, { userPrincipalName: "alice@contoso.com" });
+  assert.equal(accepted.status, 202);
+  const location = accepted.headers.get("location")!;
+  const armed = crash();
+  await listing.arrived();
+  listing.release();
+  const finished = first
+    .waitFor("the job message to complete", (m) => isQueueEvent(m, "completed", jobQueueName))
+    .then(() => undefined);
+  const afterKill = await Promise.race([armed, finished]);
+  if (afterKill === undefined) {
+    disarm();
+    return undefined;
+  }
+  await first.kill("SIGKILL");
+  afterKill();
+  const second = await startHost();
+  return location.replace(first.url, second.url);
+}
+
+describe("asynchronous sign-out: the local host killed (SIGKILL) at every write point of a chunk's life", () => {
+  it("counts the Table writes and ARM deletes of an uninterrupted job", async () => {
+    emulator.load(tenantScenario());
+    const host = await startHost();
+    const before = proxy.writes();
+    const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
+    const acceptWrites = proxy.writes() - before;
+    await assertExactlySignedOut(accepted.headers.get("location")!);
+    const deletes = emulator.calls().filter((call) => call.method === "DELETE").length;
+    consumerWrites = proxy.writes() - before - acceptWrites;
+    // Accept: the table and the record. Consumer: intents and outcomes for each of 3 pools, the chunk, the summary.
+    assert.equal(acceptWrites, 2);
+    assert.ok(proxy.writes() - before - acceptWrites >= 8, `${proxy.writes() - before - acceptWrites} writes`);
+    assert.equal(deletes, 4);
+  });
+
+  // Consumer writes: 3 intent batches, 3 outcome batches, the chunk, the summary; a point past the
+  // last write of this run (the first test counts them) is skipped.
+  for (let nth = 1; nth <= 10; nth++) {
+    it(`finishes with exact counts after a crash right after the consumer's Table write ${nth}`, async (t) => {
+      const location = await crashAndRestart(
+        async () => {
+          await proxy.holdAfterWrite(nth);
+          return () => undefined;
+        },
+        () => proxy.cancelHold(),
+      );
+      if (location === undefined) {
+        t.skip(`the job made fewer than ${nth} writes this time (${consumerWrites} when counted)`);
+        return;
+      }
+      await assertExactlySignedOut(location);
+    });
+  }
+
+  for (let deletes = 1; deletes <= 3; deletes++) {
+    it(`finishes with exact counts after a crash right after ARM delete ${deletes} of 4`, async () => {
+      const location = await crashAndRestart(async () => {
+        // Armed after the scenario is loaded (loading opens every gate).
+        const next = emulator.gate({ method: "DELETE", skip: deletes });
+        await next.arrived();
+        assert.equal(remaining().length, everyoneButAlice.length + 4 - deletes, "the crash comes between deletes");
+        return () => next.release();
+      });
+      assert.ok(location !== undefined, "the job cannot finish while a delete is held");
+      await assertExactlySignedOut(location);
+    });
+  }
+});
+
+describe("asynchronous sign-out while Table storage is unavailable", () => {
+  it("rides out a Table outage mid-job: pollers read 202 with Retry-After, the job finishes with exact counts", async () => {
+    emulator.load(tenantScenario());
+    const host = await startHost();
+    const firstDelete = emulator.gate({ method: "DELETE", limit: 1 });
+    const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
+    const location = accepted.headers.get("location")!;
+    await firstDelete.arrived();
+    proxy.setUnavailable(true);
+    firstDelete.release();
+    const during = await fetch(location);
+    assert.equal(during.status, 202, "a poller keeps polling while the record cannot be read");
+    assert.ok(Number(during.headers.get("retry-after")) > 0);
+    assert.equal(((await during.json()) as { phase: string }).phase, "storageUnavailable");
+    // Long enough for the consumer's writes and the SDK's retries to meet the outage.
+    await proxy.refusedAtLeast(8);
+    proxy.setUnavailable(false);
+    await assertExactlySignedOut(location);
+  });
+
+  it("answers 503 with Retry-After and queues nothing when the operation cannot be recorded", async () => {
+    emulator.load(tenantScenario());
+    const host = await startHost();
+    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(jobQueueName);
+    await queue.clearMessages();
+    proxy.setUnavailable(true);
+    const refused = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
+    proxy.setUnavailable(false);
+    assert.equal(refused.status, 503);
+    assert.ok(Number(refused.headers.get("retry-after")) > 0);
+    assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "StoreUnavailable");
+    assert.equal((await queue.peekMessages()).peekedMessageItems.length, 0);
+    assert.equal(emulator.calls().length, 0);
+  });
+});
