@@ -121,7 +121,7 @@ param httpPerInstanceConcurrency int = 1000
 @description('Memory per instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) guards the functions, and callers need a token for it as well as a function key. Empty: function keys only.')
+@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) validates the tokens callers send for it and passes the caller to the app, which then requires requiredCallerRole on the sign-out. Requests without a token still reach the app (status polls, the OpenAPI import). Empty: function keys only.')
 param authClientId string = ''
 
 @description('REQUIRED_CALLER_ROLE: app role (defined on that app registration) a caller must carry, e.g. AvdSignout.Operator. Applied only with authentication on.')

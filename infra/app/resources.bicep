@@ -305,9 +305,14 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (enableAppSer
     platform: {
       enabled: true
     }
+    // Validate a token whenever one is sent and pass the caller on (x-ms-client-principal), but let
+    // requests without one reach the app: Power Automate polls a 202's Location without
+    // credentials, connectors and the OpenAPI import send only the function key. The app decides
+    // per route — the sign-out checks REQUIRED_CALLER_ROLE (403 without it), the status URL its
+    // own token, the OpenAPI document the function key.
     globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
     }
     identityProviders: {
       azureActiveDirectory: {
