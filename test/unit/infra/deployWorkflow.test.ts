@@ -43,7 +43,7 @@ describe("the GitHub Actions deployment workflow", () => {
   });
 
   it("deploys with azd exactly the zip npm run package builds: built app and production dependencies only", () => {
-    assert.match(workflow, /\n\s+npm run package\n/);
+    assert.match(workflow, /^ +npm run package$/m);
     assert.match(workflow, /azd deploy api --from-package package\/function-app\.zip/);
   });
 });
