@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import regexpPlugin from "eslint-plugin-regexp";
 
 export default tseslint.config(
-  { ignores: ["dist/", ".build/", "node_modules/", "bench/results.json", ".stryker-tmp/", "reports/"] },
+  { ignores: ["dist/", ".build/", "node_modules/", "package/", "bench/results.json", ".stryker-tmp/", "reports/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   regexpPlugin.configs["flat/recommended"],

@@ -2,9 +2,9 @@
 // "Deploy to Azure" button). Subscription scope, because it creates the resource group and
 // grants the app's identity a role on each AVD subscription.
 //
-// Whoever deploys needs Owner or User Access Administrator (or Role Based Access Control
-// Administrator) on each AVD subscription and on the target subscription, to create the role
-// assignments.
+// Whoever deploys needs Owner or User Access Administrator on each AVD subscription (to create the
+// custom role there and assign it; with avdSessionRole=userSessionOperator, Role Based Access
+// Control Administrator suffices) and on the target subscription, to create the role assignments.
 targetScope = 'subscription'
 
 metadata description = 'Signs a user out of every Azure Virtual Desktop session across the configured subscriptions (Azure Functions, Flex Consumption).'
@@ -23,8 +23,15 @@ param location string
 param resourceGroupName string = ''
 
 @minLength(36)
-@description('AVD_SUBSCRIPTION_IDS: the subscriptions to search, as GUIDs separated by commas. The app\'s identity gets Desktop Virtualization User Session Operator on each.')
+@description('AVD_SUBSCRIPTION_IDS: the subscriptions to search, as GUIDs separated by commas. The app\'s identity gets the role avdSessionRole names on each.')
 param avdSubscriptionIds string
+
+@allowed([
+  'leastPrivilege'
+  'userSessionOperator'
+])
+@description('The app identity\'s role on each AVD subscription. leastPrivilege: a custom role with only the Microsoft.DesktopVirtualization actions the app calls (list host pools and user sessions; delete, disconnect and message a user session). userSessionOperator: the built-in Desktop Virtualization User Session Operator, which also grants deployments, support tickets and alert rules.')
+param avdSessionRole string = 'leastPrivilege'
 
 @allowed([
   ''
@@ -114,7 +121,7 @@ param httpPerInstanceConcurrency int = 1000
 @description('Memory per instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) guards the functions, and callers need a token for it as well as a function key. Empty: function keys only.')
+@description('Client id of an Entra app registration: when given, App Service Authentication (Microsoft Entra ID) validates the tokens callers send for it and passes the caller to the app, which then requires requiredCallerRole on the sign-out. Requests without a token still reach the app (status polls, the OpenAPI import). Empty: function keys only.')
 param authClientId string = ''
 
 @description('REQUIRED_CALLER_ROLE: app role (defined on that app registration) a caller must carry, e.g. AvdSignout.Operator. Applied only with authentication on.')
@@ -180,8 +187,9 @@ module app 'app/resources.bicep' = {
   }
 }
 
-// One subscription-scoped deployment per AVD subscription; the assignment's name is a guid() of
-// the subscription, the identity and the role, so a redeployment finds the same assignment.
+// One subscription-scoped deployment per AVD subscription: the custom role (unless the built-in one
+// is chosen) and its assignment, both named by a guid() of the subscription, the identity and the
+// role, so a redeployment finds the same ones.
 module avdSessionOperator 'app/avdSessionOperator.bicep' = [
   for subscriptionId in avdSubscriptionIdList: {
     scope: subscription(subscriptionId)
@@ -189,6 +197,7 @@ module avdSessionOperator 'app/avdSessionOperator.bicep' = [
     params: {
       principalId: app.outputs.identityPrincipalId
       identityResourceId: identityResourceId
+      sessionRole: avdSessionRole
     }
   }
 ]

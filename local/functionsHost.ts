@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { emulatedAuthenticationSetting, parseEmulatedAuthentication } from "./emulateAppServiceAuthentication";
 import { setLogSink } from "./functionsCoreStandIn/coreApi";
 import { readHostQueueSettings } from "./hostQueueSettings";
 import { loadFunctionApp } from "./loadFunctionApp";
@@ -23,6 +24,9 @@ function send(message: object): void {
 async function main(): Promise<void> {
   const appRoot = process.env.FUNCTIONS_APP_ROOT ?? path.resolve(__dirname, "..", "..");
   setLogSink((level, category, message) => console.log(`[${level}] (${category}) ${message}`));
+  const authentication = parseEmulatedAuthentication(process.env[emulatedAuthenticationSetting]);
+  // What App Service sets for the app when Authentication is on; the app trusts principal headers only then.
+  if (authentication !== undefined) process.env.WEBSITE_AUTH_ENABLED = "True";
   const app = await loadFunctionApp(appRoot);
   if (process.argv.includes("--describe")) {
     const metadata = app.functions.map((fn) => fn.metadata);
@@ -36,8 +40,13 @@ async function main(): Promise<void> {
   if (!functionKey) throw new Error("FUNCTIONS_KEY must be set");
   const log = (line: string) => console.log(line);
   const routes = httpRoutes(app.functions);
-  const server = await serveHttpFunctions(app.programmingModel, routes, { port, functionKey, log });
+  const server = await serveHttpFunctions(app.programmingModel, routes, { port, functionKey, log, authentication });
   const actualPort = (server.address() as AddressInfo).port;
+  if (authentication !== undefined) {
+    log(
+      `functions host: App Service Authentication emulated (AllowAnonymous; ${authentication.size} test bearer token(s); WEBSITE_AUTH_ENABLED=True)`,
+    );
+  }
   for (const route of routes) {
     log(
       `functions host: ${route.function.metadata.name} [${route.methods.join(",")}] http://localhost:${actualPort}/api/${route.route} (auth: ${route.authLevel})`,

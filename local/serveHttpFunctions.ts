@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { applyAppServiceAuthentication, type EmulatedAuthentication } from "./emulateAppServiceAuthentication";
 import type { RegisteredFunction } from "./functionsCoreStandIn/coreApi";
 import type { ProgrammingModel, RpcHttpData, RpcTypedData } from "./functionsCoreStandIn/coreTypes";
 import { invokeRegisteredFunction, triggerBindingName } from "./invokeRegisteredFunction";
@@ -16,6 +17,8 @@ export interface ServeOptions {
   readonly port: number;
   readonly functionKey: string;
   readonly log: (line: string) => void;
+  /** App Service Authentication (AllowAnonymous) in front of the host, with these test tokens. */
+  readonly authentication?: EmulatedAuthentication | undefined;
 }
 
 /** The HTTP-triggered functions and what their `httpTrigger` binding says, as the host reads it. */
@@ -67,7 +70,8 @@ function writeResponse(response: ServerResponse, http: RpcHttpData | null | unde
 /**
  * Serves HTTP-triggered functions under /api/<route> with the host's function-key check
  * (`x-functions-key` header or `code` query parameter) for `function` and `admin` auth levels; the
- * request goes through the library's invocation model, so handlers get a real `HttpRequest`.
+ * request goes through the library's invocation model, so handlers get a real `HttpRequest`. With
+ * `authentication`, App Service Authentication is emulated in front of that check.
  */
 export function serveHttpFunctions(
   programmingModel: ProgrammingModel,
@@ -94,16 +98,26 @@ export function serveHttpFunctions(
         return;
       }
       const { route, params } = target;
+      const received: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) received[name] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      // The platform's authentication runs in front of the Functions host and its key check.
+      const authenticated =
+        options.authentication === undefined
+          ? ({ kind: "pass", headers: received } as const)
+          : applyAppServiceAuthentication(received, options.authentication);
+      if (authenticated.kind === "reject") {
+        response.writeHead(authenticated.statusCode, authenticated.headers).end();
+        return;
+      }
       const presented = request.headers["x-functions-key"]?.toString() ?? url.searchParams.get("code");
       if (route.authLevel !== "anonymous" && !keyMatches(presented, options.functionKey)) {
         response.writeHead(401).end();
         return;
       }
       const body = await readBody(request);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-      }
+      const headers = authenticated.headers;
       const started = Date.now();
       const name = route.function.metadata.name;
       const result = await invokeRegisteredFunction(

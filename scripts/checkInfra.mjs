@@ -1,7 +1,9 @@
-// The infrastructure check `npm test` runs first: restores the Bicep CLI from NuGet (once; the
-// package stays in tools/bicep/packages, git-ignored), builds and lints every template under
-// infra/ with every diagnostic an error, and fails when the committed ARM template behind the
-// "Deploy to Azure" button (infra/azuredeploy.json) is not what main.bicep compiles to.
+// The infrastructure check `npm test` runs first: restores the Bicep CLI for this platform from
+// NuGet (once; the package stays in tools/bicep/packages, git-ignored), builds and lints every
+// template under infra/ with every diagnostic an error, and fails when the committed ARM template
+// behind the "Deploy to Azure" button (infra/azuredeploy.json) is not what main.bicep compiles to.
+// On a platform whose CLI cannot be restored here it says which package to restore and how, and
+// skips; on CI's platform (linux-x64) it fails instead.
 //
 //   node scripts/checkInfra.mjs           check (npm run check:infra)
 //   node scripts/checkInfra.mjs --write   regenerate infra/azuredeploy.json (npm run infra:build)
@@ -12,6 +14,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import {
+  bicepExecutablePath,
+  bicepPackageId,
+  bicepRuntimeFor,
+  ciRuntime,
+  isMusl,
+  unavailableBicepMessage,
+} from "./bicepPlatform.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const toolProject = path.join(root, "tools", "bicep", "bicep.csproj");
@@ -20,8 +30,8 @@ const committedTemplate = path.join(infra, "azuredeploy.json");
 
 function bicepVersion() {
   const project = readFileSync(toolProject, "utf8");
-  const match = /Include="Azure\.Bicep\.CommandLine\.linux-x64"\s+Version="\[?([^\]"]+)\]?"/.exec(project);
-  if (!match) throw new Error(`${toolProject} names no Azure.Bicep.CommandLine.linux-x64 version`);
+  const match = /Include="Azure\.Bicep\.CommandLine\.\$\(BicepRuntime\)"\s+Version="\[?([^\]"]+)\]?"/.exec(project);
+  if (!match) throw new Error(`${toolProject} names no Azure.Bicep.CommandLine.$(BicepRuntime) version`);
   return match[1];
 }
 
@@ -36,29 +46,46 @@ function fail(message) {
   process.exit(1);
 }
 
+/** Skips the check where this platform's CLI cannot be had; CI's platform fails instead. */
+function unavailable(runtime, version, reason, detail = "") {
+  const machine = `${process.platform}-${process.arch}`;
+  if (runtime === ciRuntime) fail(`the Bicep CLI ${version} (${bicepPackageId(runtime)}): ${reason}\n${detail}`);
+  console.log(unavailableBicepMessage({ machine, runtime, version, reason }));
+  process.exit(0);
+}
+
 function restoreBicep() {
   const version = bicepVersion();
+  const runtime = bicepRuntimeFor({
+    platform: process.platform,
+    arch: process.arch,
+    musl: process.platform === "linux" && isMusl(process.report?.getReport()),
+  });
+  if (runtime === undefined) unavailable(undefined, version, "no package for this platform");
   const executable = path.join(
     root,
-    "tools/bicep/packages/azure.bicep.commandline.linux-x64",
+    "tools/bicep/packages",
+    bicepPackageId(runtime).toLowerCase(),
     version,
-    "tools",
-    "bicep",
+    bicepExecutablePath(runtime),
   );
   if (!existsSync(executable)) {
     const environment = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: "1", DOTNET_NOLOGO: "1" };
     let restored;
     try {
-      restored = run("dotnet", ["restore", toolProject], { env: environment });
+      restored = run("dotnet", ["restore", toolProject, `-p:BicepRuntime=${runtime}`], { env: environment });
     } catch {
-      fail("the .NET SDK (dotnet) is needed to restore the Bicep CLI from NuGet; install it and run again");
+      unavailable(runtime, version, "the .NET SDK (dotnet), which restores it, is not installed");
     }
     if (restored.status !== 0 || !existsSync(executable)) {
-      fail(`dotnet restore of the Bicep CLI ${version} failed:\n${restored.output}`);
+      const served = /\bNU1101\b/.test(restored.output)
+        ? "no configured NuGet source serves it"
+        : "dotnet restore failed";
+      unavailable(runtime, version, served, restored.output);
     }
   }
   // NuGet does not keep the executable bit.
-  chmodSync(executable, 0o755);
+  if (process.platform !== "win32") chmodSync(executable, 0o755);
   return { executable, version };
 }
 

@@ -37,7 +37,9 @@ param requiredCallerRole string
 
 var functionAppName = 'func-avd-signout-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
-// The queue and table the asynchronous sign-out uses (the app creates nothing itself).
+// The queue and table the asynchronous sign-out uses. The app creates them too when they are
+// missing; creating them here means the first request does not pay for it, and the queue trigger
+// listens from the start.
 var jobQueueName = 'avd-signout-jobs'
 var operationTableName = 'avdSignoutOperations'
 
@@ -99,7 +101,9 @@ resource jobQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-0
   name: jobQueueName
 }
 
-// The Functions host moves a message here after its fifth failed attempt; it does not create it.
+// The Functions host moves a message here after its fifth failed attempt (maxDequeueCount) and
+// creates this queue when it first does; created here so that userSignoutJobPoison, which listens
+// on it, has a queue to poll from the start.
 resource poisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
   parent: queueService
   name: '${jobQueueName}-poison'
@@ -301,9 +305,14 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (enableAppSer
     platform: {
       enabled: true
     }
+    // Validate a token whenever one is sent and pass the caller on (x-ms-client-principal), but let
+    // requests without one reach the app: Power Automate polls a 202's Location without
+    // credentials, connectors and the OpenAPI import send only the function key. The app decides
+    // per route — the sign-out checks REQUIRED_CALLER_ROLE (403 without it), the status URL its
+    // own token, the OpenAPI document the function key.
     globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
     }
     identityProviders: {
       azureActiveDirectory: {

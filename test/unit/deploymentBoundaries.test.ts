@@ -87,10 +87,17 @@ describe("what ships and what stays behind", () => {
       ".build/",
       ...deploymentFiles,
     ]) {
-      assert.ok(ignored.includes(entry), `.funcignore lacks ${entry}`);
+      // Anchored: an unanchored `src/` also matches node_modules/debug/src, which debug loads.
+      assert.ok(ignored.includes(`/${entry}`), `.funcignore lacks /${entry}`);
     }
+    const patterns = ignored.filter((line) => line.trim() !== "" && !line.startsWith("#"));
+    assert.deepEqual(
+      patterns.filter((line) => !line.startsWith("/")),
+      [],
+      "every pattern is anchored to the project folder",
+    );
     assert.ok(
-      !ignored.includes("dist/") && !ignored.includes("node_modules/"),
+      !patterns.some((line) => /^\/?(?:dist|node_modules)\/?$/.test(line)),
       "the built app and its dependencies ship",
     );
   });

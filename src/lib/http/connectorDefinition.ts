@@ -1,11 +1,29 @@
 import type { z } from "zod";
 import { isPlainObject } from "../base/isPlainObject";
-import { buildOpenApiDocument } from "./openApiDocument";
+import { buildOpenApiDocument, type OpenApiDocumentOptions } from "./openApiDocument";
 
 type Json = { [key: string]: unknown };
 
 /** The name Power Platform pairs with the `api_key` connection parameter of apiProperties.json. */
 export const connectorSecurityDefinition = "api_key";
+
+/** The name Power Platform pairs with the `token` (OAuth) connection parameter of apiProperties.json. */
+export const connectorOAuthSecurityDefinition = "oauth2_auth";
+
+/**
+ * The Entra sign-in as Power Platform's own Microsoft Entra ID connectors declare it; the client
+ * id, resource (api://…) and tenant live in apiProperties.json's `token` parameter.
+ */
+function powerPlatformEntraScheme(scheme: Json): Json {
+  return {
+    type: "oauth2",
+    flow: "accessCode",
+    authorizationUrl: "https://login.windows.net/common/oauth2/authorize",
+    tokenUrl: "https://login.windows.net/common/oauth2/authorize",
+    scopes: {},
+    ...(typeof scheme.description === "string" ? { description: scheme.description } : {}),
+  };
+}
 
 // Shown first in the Power Automate / Logic Apps designer; every other request field sits under
 // "Show advanced options".
@@ -42,13 +60,22 @@ export function toConnectorDefinition(document: Json): Json {
   const schemes = isPlainObject(connector.securityDefinitions) ? Object.values(connector.securityDefinitions) : [];
   const functionKey = schemes.find((scheme) => isPlainObject(scheme) && scheme.type === "apiKey");
   if (!isPlainObject(functionKey)) throw new Error("the API description names no apiKey security definition");
-  connector.securityDefinitions = { [connectorSecurityDefinition]: functionKey };
-  connector.security = [{ [connectorSecurityDefinition]: [] }];
+  const entraToken = schemes.find((scheme) => isPlainObject(scheme) && scheme.type === "oauth2");
+  // A connector connects one way. With a caller role required that is the Entra sign-in, and the
+  // function key travels as a second connection parameter that a policy of apiProperties.json
+  // sends as x-functions-key (connector/entra/).
+  const [name, scheme] = isPlainObject(entraToken)
+    ? [connectorOAuthSecurityDefinition, powerPlatformEntraScheme(entraToken)]
+    : [connectorSecurityDefinition, functionKey];
+  connector.securityDefinitions = { [name]: scheme };
+  connector.security = [{ [name]: [] }];
 
   for (const pathItem of Object.values(isPlainObject(connector.paths) ? connector.paths : {})) {
     if (!isPlainObject(pathItem)) continue;
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!httpMethods.has(method) || !isPlainObject(operation)) continue;
+      // The connector's one definition applies to every operation but the status URL's (none).
+      if (Array.isArray(operation.security) && operation.security.length > 0) delete operation.security;
       operation["x-ms-visibility"] ??= "advanced";
       for (const parameter of Array.isArray(operation.parameters) ? operation.parameters : []) {
         if (!isPlainObject(parameter)) continue;
@@ -74,10 +101,14 @@ export function toConnectorDefinition(document: Json): Json {
 }
 
 /**
- * connector/apiDefinition.swagger.json as committed: without `host` (each deployment has its own;
+ * connector/apiDefinition.swagger.json (and, with `entraAuthentication`, connector/entra/'s) as
+ * committed: without `host` (each deployment has its own;
  * set it on the connector's General page or with `paconn`), indented with four spaces as the
  * Power Platform connector coding standards ask.
  */
-export function connectorDefinitionFile(requestSchema: z.ZodType): string {
-  return `${JSON.stringify(toConnectorDefinition(buildOpenApiDocument({ requestSchema })), null, 4)}\n`;
+export function connectorDefinitionFile(
+  requestSchema: z.ZodType,
+  options: Pick<OpenApiDocumentOptions, "entraAuthentication"> = {},
+): string {
+  return `${JSON.stringify(toConnectorDefinition(buildOpenApiDocument({ requestSchema, ...options })), null, 4)}\n`;
 }

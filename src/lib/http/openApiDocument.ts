@@ -11,6 +11,28 @@ export interface OpenApiDocumentOptions {
   readonly requestSchema: z.ZodType;
   /** `host[:port]` callers reach the app at; Power Automate needs it to import the document. */
   readonly host?: string;
+  /**
+   * Set when the deployment requires a caller role (REQUIRED_CALLER_ROLE, App Service
+   * Authentication on): the sign-out then also needs a Microsoft Entra token, described as an
+   * OAuth 2.0 security definition. The role is named when known.
+   */
+  readonly entraAuthentication?: { readonly requiredCallerRole?: string | undefined } | undefined;
+}
+
+/** The name of the OAuth 2.0 security definition for a Microsoft Entra token. */
+export const entraTokenSecurityDefinition = "entraToken";
+
+function entraTokenScheme(requiredCallerRole: string | undefined): Record<string, unknown> {
+  const role =
+    requiredCallerRole === undefined ? "REQUIRED_CALLER_ROLE" : `REQUIRED_CALLER_ROLE: ${requiredCallerRole}`;
+  return {
+    type: "oauth2",
+    flow: "accessCode",
+    authorizationUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+    tokenUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+    scopes: {},
+    description: `A Microsoft Entra ID access token for the function app's app registration (audience api:// followed by its client id, AVD_AUTH_CLIENT_ID), whose roles claim holds the app role the deployment requires (${role}); App Service Authentication validates it, the function answers 403 without the role. Services use a managed identity or client credentials. Sent with the function key; the status URL needs neither.`,
+  };
 }
 
 /** Rules JSON Schema in Swagger 2.0 cannot state (no oneOf, no cross-field checks); the function enforces them. */
@@ -62,6 +84,9 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
     produces: ["application/json"],
     securityDefinitions: {
       functionKey: { type: "apiKey", in: "header", name: "x-functions-key", description: "A function key of the app." },
+      ...(options.entraAuthentication === undefined
+        ? {}
+        : { [entraTokenSecurityDefinition]: entraTokenScheme(options.entraAuthentication.requiredCallerRole) }),
     },
     security: [{ functionKey: [] }],
     paths: {
@@ -71,6 +96,10 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
           summary: "Sign users out of Azure Virtual Desktop",
           description: `Finds every session of the users in scope and logs it off (or disconnects it). Idempotent: a retry finishes a partial run. Synchronous: body at most ${maxBodyBytes} bytes, at most ${requestLimits.maxUsers} users, grace period within the request deadline. Asynchronous (header Prefer: respond-async, or "async": true): answers 202 at once with a status URL in Location; body at most ${maxAsyncBodyBytes} bytes (with the header), at most ${requestLimits.maxAsyncUsers} users, grace period up to AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS.`,
           "x-ms-visibility": "important",
+          // Both: the function key (the Functions host) and the Entra token (the caller's role).
+          ...(options.entraAuthentication === undefined
+            ? {}
+            : { security: [{ functionKey: [], [entraTokenSecurityDefinition]: [] }] }),
           parameters: [
             {
               in: "header",
@@ -131,6 +160,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
           summary: "This API description",
           description: "Returns this OpenAPI 2.0 document, under the limits this deployment enforces.",
           "x-ms-visibility": "internal",
+          // The function key alone, also with authentication on: an import from the URL sends no token.
+          security: [{ functionKey: [] }],
           responses: {
             "200": { description: "The OpenAPI 2.0 document.", schema: { type: "object" } },
             "500": errorResponse("The function is misconfigured."),

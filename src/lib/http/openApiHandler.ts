@@ -19,6 +19,9 @@ export function createOpenApiHandler(
           buildOpenApiDocument({
             requestSchema: signOutRequestSchemaFor(runtime.config),
             host: new URL(request.url).host,
+            ...(runtime.config.requiredCallerRole === undefined
+              ? {}
+              : { entraAuthentication: { requiredCallerRole: runtime.config.requiredCallerRole } }),
           }),
         ),
       ),

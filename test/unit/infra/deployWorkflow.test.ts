@@ -42,8 +42,8 @@ describe("the GitHub Actions deployment workflow", () => {
     assert.doesNotMatch(workflow, /secrets\.|client-secret|AZURE_CREDENTIALS|publish-profile/i);
   });
 
-  it("deploys with azd the package the README describes: built app and runtime dependencies only", () => {
-    assert.match(workflow, /npm prune --omit=dev/);
-    assert.match(workflow, /azd deploy api --from-package app\.zip/);
+  it("deploys with azd exactly the zip npm run package builds: built app and production dependencies only", () => {
+    assert.match(workflow, /^ +npm run package$/m);
+    assert.match(workflow, /azd deploy api --from-package package\/function-app\.zip/);
   });
 });
