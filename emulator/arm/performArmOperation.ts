@@ -27,6 +27,6 @@ export function performArmOperation(
   const hostLookup = findSessionHost(pool, params);
   if ("error" in hostLookup) return hostLookup.error;
   const { host } = hostLookup;
-  if (operation === "listSessionHostUserSessions") return listSessionHostUserSessions(context, pool, host);
+  if (operation === "listSessionHostUserSessions") return listSessionHostUserSessions(engine, context, pool, host);
   return runUserSessionOperation(engine, context, operation, pool, host, params.sessionId);
 }

@@ -4,6 +4,7 @@ import type { HostPoolRecord, SessionHostRecord, SessionRecord } from "../emulat
 import type { ArmOperation } from "../scenario";
 import { armError, sessionNotFound, type ArmReply } from "./armReply";
 import { queryValue, type ArmRequest } from "./armRequest";
+import { removeSession, setSessionState } from "./listingLag";
 
 export type UserSessionOperation = Extract<
   ArmOperation,
@@ -31,7 +32,7 @@ export function runUserSessionOperation(
       return { status: 200, body: userSessionJson(pool, host, session) };
     case "deleteUserSession": {
       if (session.vanishesBeforeDelete !== undefined) {
-        host.sessions.splice(index, 1);
+        removeSession(host, index, engine.now(), engine.scenario.listingLagMs);
         return session.vanishesBeforeDelete === 204 ? { status: 204 } : sessionNotFound(context.activityId);
       }
       const force = queryValue(context.url, "force")?.toLowerCase() === "true";
@@ -43,12 +44,12 @@ export function runUserSessionOperation(
           `User session '${session.id}' on session host '${host.name}' is active; set force=true to log the user off.`,
         );
       }
-      host.sessions.splice(index, 1);
-      // Recorded live: 204 with no body for a session that was there.
+      // Recorded live: 204 with no body for a session that was there (and, when stuck, kept).
+      if (!session.stuck) removeSession(host, index, engine.now(), engine.scenario.listingLagMs);
       return { status: engine.scenario.deleteStatus };
     }
     case "disconnectUserSession":
-      session.sessionState = "Disconnected";
+      if (!session.stuck) setSessionState(session, "Disconnected", engine.now(), engine.scenario.listingLagMs);
       return { status: 200 };
     case "sendMessage":
       return recordMessage(session, context.body, engine.now());
