@@ -12,7 +12,7 @@ import type {
   SignOutStatus,
   UserReport,
 } from "./signOutReport";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
 export interface RequestOutcome {

@@ -13,7 +13,7 @@ import type { ScanMembership } from "./scanCoordinator";
 import type { SessionListing, SharedScan } from "./sharedScan";
 import type { SignOutOrder } from "./signOutOrder";
 import type { ListingStrategy, ReportedError, SessionResult, SignOutReport } from "./signOutReport";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 
 export interface ServeDependencies extends ActDependencies {
   readonly clock: Clock;

@@ -3,7 +3,7 @@ import { signOutModes } from "../engine/signOutMode";
 import { guidPattern, guidPatternSource } from "../base/guid";
 import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
-import { userPrincipalNameKey, userPrincipalNameSchema } from "../engine/userPrincipalName";
+import { userPrincipalNameKey, userPrincipalNameSchema } from "../base/userPrincipalName";
 
 export const requestLimits = Object.freeze({
   maxUsers: 100,
