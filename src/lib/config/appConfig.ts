@@ -34,6 +34,11 @@ export interface AppConfig {
     readonly maxInFlight: number;
   };
   readonly serverSideFilter: boolean;
+  /**
+   * How long verification keeps listing a host pool for sessions that were acted on but are still
+   * listed (the service may lag); a synchronous request's deadline comes first if it is sooner.
+   */
+  readonly verifyWindowMs: number;
   /** App Service Authentication is on, so the platform sets (and strips forged) `x-ms-client-principal`. */
   readonly authEnabled: boolean;
   /** App role a caller's principal must carry; undefined means any caller with a function key. */
@@ -87,6 +92,7 @@ export const configDefaults = Object.freeze({
   armWritesPerSecond: 10,
   armMaxSockets: 128,
   serverSideFilter: false,
+  verifyWindowSeconds: 30,
   operationRetentionDays: 7,
   asyncMaxGracePeriodSeconds: 3600,
   // Two hours: the longest grace period plus room for a large offboarding and the queue's retries.
@@ -151,6 +157,7 @@ export const appSettingsSchema = z
     AVD_ARM_WRITES_PER_SECOND: number(0.1, 10_000).optional(),
     AVD_ARM_MAX_SOCKETS: integer(1, 1024).optional(),
     AVD_SERVER_SIDE_FILTER: booleanSetting.optional(),
+    AVD_VERIFY_WINDOW_SECONDS: integer(0, 600).optional(),
     WEBSITE_AUTH_ENABLED: booleanSetting.optional(),
     // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
     REQUIRED_CALLER_ROLE: z
@@ -262,6 +269,7 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
         maxInFlight: s.AVD_ARM_MAX_SOCKETS ?? configDefaults.armMaxSockets,
       }),
       serverSideFilter: s.AVD_SERVER_SIDE_FILTER ?? configDefaults.serverSideFilter,
+      verifyWindowMs: (s.AVD_VERIFY_WINDOW_SECONDS ?? configDefaults.verifyWindowSeconds) * 1000,
       authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
       requiredCallerRole: s.REQUIRED_CALLER_ROLE,
       protectedUsers: s.AVD_PROTECTED_USERS ?? [],

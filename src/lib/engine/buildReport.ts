@@ -48,7 +48,8 @@ function decideStatus(errors: readonly ReportedError[], sessions: readonly Sessi
     errors.some((error) => error.code === "DeadlineExceeded") ||
     sessions.some((session) => session.outcome === "deadlineExceeded");
   if (deadlineHit) return "deadlineExceeded";
-  return errors.length > 0 || sessions.some((session) => session.outcome === "failed") ? "failed" : "completed";
+  const sessionFailed = sessions.some((session) => session.outcome === "failed" || session.outcome === "stillPresent");
+  return errors.length > 0 || sessionFailed ? "failed" : "completed";
 }
 
 /** The counts of a report's sessions (disconnect's own counts only in mode disconnect). */
@@ -64,6 +65,8 @@ export function countSessions(
     wouldSignOut: count("wouldSignOut"),
     failed: count("failed"),
     deadlineExceeded: count("deadlineExceeded"),
+    verified: sessions.filter((session) => session.verified === true).length,
+    stillPresent: count("stillPresent"),
     ...(mode === "disconnect"
       ? {
           disconnected: count("disconnected"),

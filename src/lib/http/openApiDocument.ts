@@ -98,7 +98,9 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
             ),
             "413": errorResponse("The body is too large."),
             "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
-            "502": reportResponse("An Azure call failed; the report says which. A retry finishes the job."),
+            "502": reportResponse(
+              "An Azure call failed, or (with verify) a session the service answered as signed out was still listed when the verification window closed (outcome stillPresent); the report says which. A retry finishes the job.",
+            ),
             "504": reportResponse("The deadline came first; the report is partial. A retry finishes the job."),
           },
         },

@@ -68,6 +68,7 @@ export function createUserSignoutHandler(
       operationId,
       configuredSubscriptionIds: config.subscriptionIds,
       caller,
+      asynchronous: isAsync,
     });
     // Before the split, so that neither path can act on (or queue work for) a protected account.
     const protectedAccounts = findProtectedAccounts(order, config.protectedUsers);
