@@ -85,11 +85,15 @@ async function invoke(body: string): Promise<FunctionAnswer> {
   };
 }
 
-async function signOut(requestId: number, userPrincipalName: string): Promise<SignOutMeasurement> {
+async function signOut(
+  requestId: number,
+  userPrincipalName: string,
+  verify: boolean | undefined,
+): Promise<SignOutMeasurement> {
   await loaded;
   const connectionsBefore = tlsConnections;
   const cpuBefore = process.cpuUsage();
-  const answer = await invoke(JSON.stringify({ userPrincipalName }));
+  const answer = await invoke(JSON.stringify({ userPrincipalName, ...(verify === undefined ? {} : { verify }) }));
   const cpu = process.cpuUsage(cpuBefore);
   return {
     type: "signOutDone",
@@ -125,7 +129,7 @@ process.on("message", (message: WorkerRequest) => {
   const done =
     message.type === "storm"
       ? storm(message.requestId, message.bodies)
-      : signOut(message.requestId, message.userPrincipalName);
+      : signOut(message.requestId, message.userPrincipalName, message.verify);
   done.then(send, (error: unknown) => send({ type: "fault", message: String(error) }));
 });
 process.on("disconnect", () => process.exit(0));

@@ -1,6 +1,12 @@
 /** Messages between the benchmark and a function worker process (Node IPC). */
 export type WorkerRequest =
-  | { readonly type: "signOut"; readonly requestId: number; readonly userPrincipalName: string }
+  | {
+      readonly type: "signOut";
+      readonly requestId: number;
+      readonly userPrincipalName: string;
+      /** The request's `verify` field; left out when undefined. */
+      readonly verify?: boolean;
+    }
   /** Fires every body at the function at once, as concurrent HTTP requests to one instance. */
   | { readonly type: "storm"; readonly requestId: number; readonly bodies: readonly string[] };
 

@@ -26,6 +26,7 @@ import {
   type AsyncOffboardingResult,
 } from "./measureAsyncOffboarding";
 import { buildStormTenant, stormTenantSize } from "./stormTenant";
+import { formatVerification, measureVerification, type VerificationResult } from "./measureVerification";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const benchDirectory = path.join(projectRoot, "bench");
@@ -40,6 +41,16 @@ const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY;
 /** `BENCH_ONLY=async` runs the asynchronous offboarding alone; `BENCH_ASYNC_LEAVERS` sizes it (default 1,000). */
 const asyncOnly = only === "async";
+/** `BENCH_ONLY=verify` measures what `verify` costs at 5×20 @40 ms alone (`BENCH_VERIFY_SAMPLES` per side, default 7). */
+const verifyOnly = only === "verify";
+const verifySamples = Number(process.env.BENCH_VERIFY_SAMPLES ?? (quick ? "3" : "7"));
+const verifySize = {
+  subscriptions: 5,
+  hostPoolsPerSubscription: 20,
+  sessionHostsPerPool: 4,
+  targetSessions: 6,
+} as const;
+const verifyLatencyMs = 40;
 const asyncLeavers = Number(process.env.BENCH_ASYNC_LEAVERS ?? "1000");
 const stormSetting = process.env.BENCH_STORM;
 const partial = quick || only !== undefined || stormSetting !== undefined;
@@ -102,6 +113,18 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   log(formatMachine(machine));
 
+  if (verifyOnly) {
+    const result = await runVerification(log);
+    console.log(
+      `\n${formatVerification(result)}\n\nMachine: ${formatMachine(machine)}, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}.\n`,
+    );
+    for (const problem of result.problems) console.log(`CORRECTNESS FAILURE: ${problem}`);
+    process.exitCode = result.problems.length === 0 ? 0 : 1;
+    return;
+  }
   if (asyncOnly) {
     const result = await runAsyncOffboarding(log);
     console.log(`\n${formatAsyncOffboarding(result)}\n`);
@@ -133,11 +156,19 @@ async function main(): Promise<void> {
 
   const results: TenantResult[] = [];
   let storm: StormResult | undefined;
+  let verification: VerificationResult | undefined;
   try {
     for (const gridRow of rows) {
       results.push(await measureTenant(gridRow, { emulator, extraCaCertsFile, runbookCredential, log }));
     }
     if (storms.length > 0) storm = await measureStorm(storms, { emulator, extraCaCertsFile, log });
+    if (only === undefined) {
+      verification = await measureVerification(verifySize, verifyLatencyMs, verifySamples, {
+        emulator,
+        extraCaCertsFile,
+        log,
+      });
+    }
   } finally {
     await emulator.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -151,6 +182,7 @@ async function main(): Promise<void> {
   const problems = [
     ...results.flatMap((r) => r.problems),
     ...(storm?.problems ?? []),
+    ...(verification?.problems ?? []),
     ...(asyncOffboarding?.problems ?? []),
   ];
 
@@ -166,6 +198,7 @@ async function main(): Promise<void> {
       "",
       formatTargets(outcomes),
       "",
+      ...(verification === undefined ? [] : [formatVerification(verification), ""]),
       ...(asyncOffboarding === undefined ? [] : [formatAsyncOffboarding(asyncOffboarding), ""]),
       `Machine: ${formatMachine(machine)} (absolute times vary; compare the ratios).`,
       ...(problems.length === 0
@@ -175,7 +208,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, verification, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
   if (partial) {
     const file = path.join(os.tmpdir(), "avd-bench-partial.json");
     writeFileSync(file, json);
@@ -184,8 +217,11 @@ async function main(): Promise<void> {
     writeFileSync(path.join(benchDirectory, "results.json"), json);
     // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
     const report = formatReport(results, importCost, outcomes, machine, storm);
+    const withVerification = verification === undefined ? report : `${report}\n${formatVerification(verification)}\n`;
     const withAsync =
-      asyncOffboarding === undefined ? report : `${report}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
+      asyncOffboarding === undefined
+        ? withVerification
+        : `${withVerification}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
     const markdown = await format(withAsync, {
       parser: "markdown",
       printWidth: 120,
@@ -195,6 +231,20 @@ async function main(): Promise<void> {
   }
   // Targets are reported, never enforced; a wrong answer is a failure.
   process.exitCode = problems.length === 0 ? 0 : 1;
+}
+
+/** What verify costs at 5×20 @40 ms, on an emulator of its own. */
+async function runVerification(log: (line: string) => void): Promise<VerificationResult> {
+  const emulator = await startEmulator({ scenario: buildBenchTenant(verifySize, verifyLatencyMs).scenario });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "avd-bench-"));
+  const extraCaCertsFile = path.join(scratch, "emulator-ca.pem");
+  writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
+  try {
+    return await measureVerification(verifySize, verifyLatencyMs, verifySamples, { emulator, extraCaCertsFile, log });
+  } finally {
+    await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** 2 subscriptions × 10 host pools × 5 hosts at 40 ms per ARM call; `BENCH_ASYNC_LEAVERS` leavers (default 1,000). */

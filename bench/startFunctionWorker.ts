@@ -12,7 +12,7 @@ import type {
 
 export interface FunctionWorker {
   readonly ready: WorkerReady;
-  signOut(userPrincipalName: string): Promise<SignOutMeasurement>;
+  signOut(userPrincipalName: string, options?: { readonly verify?: boolean }): Promise<SignOutMeasurement>;
   /** Fires every body at the function at once; resolves when all are answered. */
   storm(bodies: readonly string[]): Promise<StormMeasurement>;
   stop(): Promise<void>;
@@ -87,8 +87,13 @@ export function startFunctionWorker(settings: FunctionWorkerSettings): Promise<F
       onFault = undefined;
       resolve({
         ready,
-        signOut: (userPrincipalName) =>
-          request<SignOutMeasurement>((requestId) => ({ type: "signOut", requestId, userPrincipalName })),
+        signOut: (userPrincipalName, options = {}) =>
+          request<SignOutMeasurement>((requestId) => ({
+            type: "signOut",
+            requestId,
+            userPrincipalName,
+            ...(options.verify === undefined ? {} : { verify: options.verify }),
+          })),
         storm: (bodies) => request<StormMeasurement>((requestId) => ({ type: "storm", requestId, bodies })),
         stop: () =>
           new Promise((resolveStop) => {

@@ -65,7 +65,12 @@ export function sessionHostJson(pool: HostPoolRecord, host: SessionHostRecord): 
   };
 }
 
-export function userSessionJson(pool: HostPoolRecord, host: SessionHostRecord, session: SessionRecord): object {
+export function userSessionJson(
+  pool: HostPoolRecord,
+  host: SessionHostRecord,
+  session: SessionRecord,
+  sessionState: string = session.sessionState,
+): object {
   const live = pool.idStyle === "live";
   return {
     id: userSessionId(pool, host, session),
@@ -76,7 +81,7 @@ export function userSessionJson(pool: HostPoolRecord, host: SessionHostRecord, s
       objectId: session.objectId,
       userPrincipalName: session.userPrincipalName,
       applicationType: session.applicationType,
-      sessionState: session.sessionState,
+      sessionState,
       activeDirectoryUserName: session.activeDirectoryUserName,
       createTime: session.createTime,
     },

@@ -104,7 +104,12 @@ export class EmulatorEngine {
         ? pool?.sessionHosts[0]
         : pool?.sessionHosts.find((candidate) => candidate.name.toLowerCase() === sessionHost.toLowerCase());
     if (pool === undefined || host === undefined) throw new Error(`no session host for ${hostPool}`);
-    const used = pool.sessionHosts.flatMap((candidate) => candidate.sessions.map((session) => Number(session.id)));
+    // Ids that listings still show (departed sessions) are not handed out again either.
+    const used = pool.sessionHosts.flatMap((candidate) =>
+      [...candidate.sessions, ...candidate.departed.map((departed) => departed.session)].map((session) =>
+        Number(session.id),
+      ),
+    );
     const id = String(Math.max(0, ...used.filter(Number.isFinite)) + 1);
     host.sessions.push({
       id,
@@ -115,6 +120,7 @@ export class EmulatorEngine {
       activeDirectoryUserName: userPrincipalName,
       createTime: new Date(this.now()).toISOString(),
       vanishesBeforeDelete: undefined,
+      stuck: false,
       messages: [],
     });
     return id;

@@ -16,7 +16,16 @@ export interface SessionRecord {
   readonly activeDirectoryUserName: string;
   readonly createTime: string;
   readonly vanishesBeforeDelete: 204 | 404 | undefined;
+  readonly stuck: boolean;
   readonly messages: SentMessage[];
+  /** Listings show this state instead of `sessionState` until `untilMs` (see `listingLagMs`). */
+  listedState?: { readonly sessionState: SessionState; readonly untilMs: number } | undefined;
+}
+
+/** A session that is gone but that listings still show until `untilMs` (see `listingLagMs`). */
+export interface DepartedSession {
+  readonly session: SessionRecord;
+  readonly untilMs: number;
 }
 
 export interface SessionHostRecord {
@@ -24,6 +33,8 @@ export interface SessionHostRecord {
   readonly status: string;
   readonly allowNewSession: boolean;
   readonly sessions: SessionRecord[];
+  /** Removed sessions that listings still show; pruned as they expire. */
+  departed: DepartedSession[];
 }
 
 export interface HostPoolRecord {
@@ -90,8 +101,10 @@ export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
             activeDirectoryUserName: session.activeDirectoryUserName ?? downLevelName(session.userPrincipalName),
             createTime: session.createTime ?? "2025-01-06T08:00:00.0000000Z",
             vanishesBeforeDelete: session.vanishesBeforeDelete,
+            stuck: session.stuck === true,
             messages: [],
           })),
+          departed: [],
         })),
       })),
     })),

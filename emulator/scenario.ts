@@ -30,6 +30,12 @@ const userSessionSchema = z.strictObject({
    * does today; 404 with the service's `"404"` body as older reports show).
    */
   vanishesBeforeDelete: z.union([z.literal(204), z.literal(404)]).optional(),
+  /**
+   * The action reports success and nothing happens, as field reports describe: a log off (DELETE)
+   * answers as a successful one does and the session stays listed; a disconnect answers 200 and
+   * the session keeps its state.
+   */
+  stuck: z.literal(true).optional(),
 });
 
 const sessionHostSchema = z.strictObject({
@@ -154,6 +160,12 @@ export const scenarioSchema = z.strictObject({
    * recorded live, or 404 with the service's `{"error":{"code":"404","message":"ActivityId: … Error: User session does not exist"}}`.
    */
   missingSessionDeleteStatus: z.union([z.literal(204), z.literal(404)]).default(204),
+  /**
+   * How far user-session listings lag behind actions, in milliseconds of the emulator's clock: a
+   * session logged off stays listed (as it was) and a disconnected session stays listed in its
+   * previous state for this long. 0: listings show every action at once.
+   */
+  listingLagMs: nonNegativeMs.default(0),
   /** Page size of user-session and session-host listings without `pageSize`; a host pool's `sessionPageSize` wins. */
   sessionPageSize: positiveInt.default(200),
   /** Page size of the host pool listing; a subscription's `hostPoolPageSize` wins. */

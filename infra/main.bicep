@@ -103,6 +103,14 @@ param jobDeadlineSeconds int = 7200
 @description('AVD_JOB_MESSAGE_TIMEOUT_SECONDS: longest run of one queue message of an asynchronous job; below functionTimeout.')
 param jobMessageTimeoutSeconds int = 240
 
+@minValue(0)
+@maxValue(600)
+@description('AVD_VERIFY_WINDOW_SECONDS: how long a verified sign-out keeps listing for sessions the service answered as done but still lists.')
+param verifyWindowSeconds int = 30
+
+@description('AVD_PROTECTED_USERS: UPNs no request may sign out, disconnect or message (break-glass and administrator accounts), separated by commas, semicolons or spaces. A request naming one is refused with 403; dry runs may still look.')
+param protectedUsers string = ''
+
 @minValue(1)
 @maxValue(1000)
 @description('Most instances of the HTTP functions. Small on purpose: see the scale settings in app/resources.bicep.')
@@ -183,6 +191,8 @@ module app 'app/resources.bicep' = {
       AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: string(asyncMaxGracePeriodSeconds)
       AVD_JOB_DEADLINE_SECONDS: string(jobDeadlineSeconds)
       AVD_JOB_MESSAGE_TIMEOUT_SECONDS: string(jobMessageTimeoutSeconds)
+      AVD_PROTECTED_USERS: protectedUsers
+      AVD_VERIFY_WINDOW_SECONDS: string(verifyWindowSeconds)
     }
   }
 }

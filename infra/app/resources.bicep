@@ -279,6 +279,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: signOutSettings.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS
     AVD_JOB_DEADLINE_SECONDS: signOutSettings.AVD_JOB_DEADLINE_SECONDS
     AVD_JOB_MESSAGE_TIMEOUT_SECONDS: signOutSettings.AVD_JOB_MESSAGE_TIMEOUT_SECONDS
+    AVD_PROTECTED_USERS: signOutSettings.AVD_PROTECTED_USERS
+    AVD_VERIFY_WINDOW_SECONDS: signOutSettings.AVD_VERIFY_WINDOW_SECONDS
     // Without authentication the app cannot trust a caller's roles and would answer 500.
     REQUIRED_CALLER_ROLE: enableAppServiceAuthentication ? requiredCallerRole : ''
     // The Functions host's own storage, reached with the identity (shared keys are off).

@@ -33,8 +33,12 @@ export interface SignOutHarness {
 
 let invocation = 0;
 
-export async function startSignOutHarness(scenario: Scenario): Promise<SignOutHarness> {
-  const emulator = await startEmulator({ scenario });
+/** `now`: the emulator's clock (token expiry, listing lag), for tests that move time with the app's clock. */
+export async function startSignOutHarness(
+  scenario: Scenario,
+  options: { readonly now?: () => number } = {},
+): Promise<SignOutHarness> {
+  const emulator = await startEmulator({ scenario, ...(options.now === undefined ? {} : { now: options.now }) });
   // The identity library reads these from the process environment, exactly as in App Service.
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;

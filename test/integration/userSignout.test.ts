@@ -41,6 +41,8 @@ describe("POST /api/avd/user-signout against the emulated tenant", () => {
       wouldSignOut: 0,
       failed: 0,
       deadlineExceeded: 0,
+      verified: 0,
+      stillPresent: 0,
     });
     assert.deepEqual(
       result.body.sessions.map((s) => [s.hostPool, s.sessionHost, s.sessionId, s.sessionState, s.outcome]),

@@ -74,3 +74,23 @@ export async function openScan(clock: ManualClock, gatherMs = 10): Promise<void>
   );
   clock.advance(gatherMs);
 }
+
+/**
+ * Runs work to its end on a manual clock: whenever more than `standing` sleeps are pending (a
+ * request's deadline stands the whole time), the clock moves to the earliest one's end — which is
+ * the deadline's, once nothing else comes first.
+ */
+export async function settle<T>(clock: ManualClock, work: Promise<T>, standing = 0): Promise<T> {
+  let done = false;
+  const finished = work.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await eventually(
+      () => done || clock.pending() > standing,
+      () => `the work to sleep or finish (${clock.pending()} sleeps)`,
+    );
+    if (!done) clock.advance(Math.min(...clock.remaining()));
+  }
+  return finished;
+}

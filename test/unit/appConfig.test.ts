@@ -31,6 +31,8 @@ describe("parseAppConfig", () => {
     });
     assert.equal(result.value.deadlineMs, 90_000);
     assert.equal(result.value.serverSideFilter, false);
+    assert.equal(result.value.verifyWindowMs, 30_000);
+    assert.deepEqual(result.value.protectedUsers, []);
     assert.equal(result.value.credential, "developer");
     assert.equal(result.value.managedIdentityClientId, undefined);
     assert.ok(Object.isFrozen(result.value));
@@ -83,6 +85,7 @@ describe("parseAppConfig", () => {
       AVD_SCAN_GATHER_MS: "0",
       AVD_DEADLINE_SECONDS: "2.5",
       AVD_SERVER_SIDE_FILTER: "TRUE",
+      AVD_VERIFY_WINDOW_SECONDS: "0",
     });
     assert.ok(result.ok);
     assert.equal(result.value.armBudget.maxInFlight, 8);
@@ -90,6 +93,7 @@ describe("parseAppConfig", () => {
     assert.equal(result.value.scanGatherMs, 0);
     assert.equal(result.value.deadlineMs, 2500);
     assert.equal(result.value.serverSideFilter, true);
+    assert.equal(result.value.verifyWindowMs, 0);
   });
 
   it("names AVD_SUBSCRIPTION_IDS when it is missing, empty or malformed", () => {
@@ -119,6 +123,8 @@ describe("parseAppConfig", () => {
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "600" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: "soon" }, "AVD_DEADLINE_SECONDS");
     expectConfigurationError({ ...base, AVD_SERVER_SIDE_FILTER: "maybe" }, "AVD_SERVER_SIDE_FILTER");
+    expectConfigurationError({ ...base, AVD_VERIFY_WINDOW_SECONDS: "601" }, "AVD_VERIFY_WINDOW_SECONDS");
+    expectConfigurationError({ ...base, AVD_VERIFY_WINDOW_SECONDS: "1.5" }, "AVD_VERIFY_WINDOW_SECONDS");
   });
 
   it("refuses to run in Azure without a managed identity rather than falling back", () => {

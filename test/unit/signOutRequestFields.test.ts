@@ -6,7 +6,7 @@ import {
   maxGracePeriodSecondsFor,
   signOutRequestSchema,
 } from "../../src/lib/http/signOutRequest";
-import { userPrincipalNamePattern, userPrincipalNameSchema } from "../../src/lib/engine/userPrincipalName";
+import { userPrincipalNamePattern, userPrincipalNameSchema } from "../../src/lib/base/userPrincipalName";
 
 const upn = "alice@contoso.com";
 const subscriptionA = "11111111-1111-4111-8111-111111111111";

@@ -66,6 +66,7 @@ function build(dependencies: RuntimeDependencies): Result<AppRuntime, Configurat
     clock,
     scanGatherMs: config.scanGatherMs,
     serverSideFilter: config.serverSideFilter,
+    verifyWindowMs: config.verifyWindowMs,
   });
   let storage: Result<JobStorage, ConfigurationError> | undefined;
   return ok({

@@ -3,6 +3,7 @@ import { guidPattern } from "../base/guid";
 import { err, ok, type Result } from "../base/result";
 import { azureCloudNames, azureClouds, type AzureCloud } from "./azureClouds";
 import { configurationError, type ConfigurationError } from "./configurationError";
+import { parseProtectedUsers } from "./parseProtectedUsers";
 import { parseSubscriptionIds } from "./parseSubscriptionIds";
 
 export type CredentialKind = "managedIdentity" | "developer";
@@ -33,10 +34,20 @@ export interface AppConfig {
     readonly maxInFlight: number;
   };
   readonly serverSideFilter: boolean;
+  /**
+   * How long verification keeps listing a host pool for sessions that were acted on but are still
+   * listed (the service may lag); a synchronous request's deadline comes first if it is sooner.
+   */
+  readonly verifyWindowMs: number;
   /** App Service Authentication is on, so the platform sets (and strips forged) `x-ms-client-principal`. */
   readonly authEnabled: boolean;
   /** App role a caller's principal must carry; undefined means any caller with a function key. */
   readonly requiredCallerRole: string | undefined;
+  /**
+   * Accounts no request may sign out, disconnect or message (break-glass, administrators), so that
+   * a leaked function key cannot lock out the responders. De-duplicated as sessions are matched.
+   */
+  readonly protectedUsers: readonly string[];
   /** How long an asynchronous operation's record (and its status URL) lives. */
   readonly operationRetentionMs: number;
   /** The longest grace period an asynchronous request may ask for. */
@@ -89,6 +100,7 @@ export const configDefaults = Object.freeze({
   armWritesPerSecond: 10,
   armMaxSockets: 128,
   serverSideFilter: false,
+  verifyWindowSeconds: 30,
   operationRetentionDays: 7,
   asyncMaxGracePeriodSeconds: 3600,
   // Two hours: the longest grace period plus room for a large offboarding and the queue's retries.
@@ -125,6 +137,13 @@ const subscriptionIds = z.string().transform((raw, ctx) => {
   return z.NEVER;
 });
 
+const protectedUsers = z.string().transform((raw, ctx) => {
+  const parsed = parseProtectedUsers(raw);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: "custom", input: raw, message: parsed.error });
+  return z.NEVER;
+});
+
 /**
  * Every setting the app reads, in one schema: the first problem's path names the setting.
  * Platform settings (IDENTITY_*, WEBSITE_*) are read too, to choose and check the credential.
@@ -147,6 +166,7 @@ export const appSettingsSchema = z
     AVD_ARM_WRITES_PER_SECOND: number(0.1, 10_000).optional(),
     AVD_ARM_MAX_SOCKETS: integer(1, 1024).optional(),
     AVD_SERVER_SIDE_FILTER: booleanSetting.optional(),
+    AVD_VERIFY_WINDOW_SECONDS: integer(0, 600).optional(),
     WEBSITE_AUTH_ENABLED: booleanSetting.optional(),
     // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
     REQUIRED_CALLER_ROLE: z
@@ -154,6 +174,7 @@ export const appSettingsSchema = z
       .max(120, { error: "must be at most 120 characters" })
       .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" })
       .optional(),
+    AVD_PROTECTED_USERS: protectedUsers.optional(),
     AVD_OPERATION_RETENTION_DAYS: integer(1, 90).optional(),
     // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
     AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integer(0, 86_400).optional(),
@@ -270,8 +291,10 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
         maxInFlight: s.AVD_ARM_MAX_SOCKETS ?? configDefaults.armMaxSockets,
       }),
       serverSideFilter: s.AVD_SERVER_SIDE_FILTER ?? configDefaults.serverSideFilter,
+      verifyWindowMs: (s.AVD_VERIFY_WINDOW_SECONDS ?? configDefaults.verifyWindowSeconds) * 1000,
       authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
       requiredCallerRole: s.REQUIRED_CALLER_ROLE,
+      protectedUsers: s.AVD_PROTECTED_USERS ?? [],
       operationRetentionMs: (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400_000,
       asyncMaxGracePeriodSeconds: s.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds,
       jobDeadlineMs: (s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds) * 1000,

@@ -13,7 +13,7 @@ import type {
   UserReport,
 } from "./signOutReport";
 import { sessionKey } from "./sessionKey";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
 export interface RequestOutcome {
@@ -47,7 +47,8 @@ function decideStatus(errors: readonly ReportedError[], sessions: readonly Sessi
     errors.some((error) => error.code === "DeadlineExceeded") ||
     sessions.some((session) => session.outcome === "deadlineExceeded");
   if (deadlineHit) return "deadlineExceeded";
-  return errors.length > 0 || sessions.some((session) => session.outcome === "failed") ? "failed" : "completed";
+  const sessionFailed = sessions.some((session) => session.outcome === "failed" || session.outcome === "stillPresent");
+  return errors.length > 0 || sessionFailed ? "failed" : "completed";
 }
 
 /** The counts of a report's sessions (disconnect's own counts only in mode disconnect). */
@@ -63,6 +64,8 @@ export function countSessions(
     wouldSignOut: count("wouldSignOut"),
     failed: count("failed"),
     deadlineExceeded: count("deadlineExceeded"),
+    verified: sessions.filter((session) => session.verified === true).length,
+    stillPresent: count("stillPresent"),
     ...(mode === "disconnect"
       ? {
           disconnected: count("disconnected"),

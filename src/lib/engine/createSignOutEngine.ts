@@ -13,6 +13,8 @@ export interface SignOutEngineDependencies {
   readonly scanGatherMs: number;
   /** The operator has confirmed `$filter` compares UPNs case-insensitively: see `chooseListingStrategy`. */
   readonly serverSideFilter: boolean;
+  /** How long verification waits for a lagging listing to catch up: see `verifySessions`. */
+  readonly verifyWindowMs: number;
 }
 
 export type SignOut = (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
@@ -37,6 +39,7 @@ export function createSignOutEngine(dependencies: SignOutEngineDependencies): Si
         clock: dependencies.clock,
         lock,
         serverSideFilter: dependencies.serverSideFilter,
+        verifyWindowMs: dependencies.verifyWindowMs,
         join: (signal) => coordinator.join(signal),
         journal: options.journal,
       },

@@ -1,7 +1,7 @@
 import { parseUserSessionId, sameHostPool, type HostPoolRef, type UserSessionRef } from "../azure/armResourceId";
 import type { ListedSession } from "../azure/listingPage";
 import type { ReportedError } from "./signOutReport";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 
 export interface MatchedSession {
   readonly ref: UserSessionRef;

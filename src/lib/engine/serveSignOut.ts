@@ -13,9 +13,10 @@ import type { ScanMembership } from "./scanCoordinator";
 import type { SessionListing, SharedScan } from "./sharedScan";
 import type { SignOutOrder } from "./signOutOrder";
 import type { ListingStrategy, ReportedError, SessionResult, SignOutReport } from "./signOutReport";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
+import { verifySessions, type ListRequestedSessions, type VerifyDependencies } from "./verifySessions";
 
-export interface ServeDependencies extends ActDependencies {
+export interface ServeDependencies extends ActDependencies, VerifyDependencies {
   readonly clock: Clock;
   readonly serverSideFilter: boolean;
   readonly join: (signal: AbortSignal) => Promise<ScanMembership<SharedScan>>;
@@ -33,6 +34,7 @@ interface Plan {
 type HostPoolOutcome =
   | {
       readonly kind: "scanned";
+      readonly hostPool: HostPoolRef;
       readonly sessions: readonly SessionResult[];
       readonly errors: readonly ReportedError[];
     }
@@ -119,16 +121,23 @@ export async function serveSignOut(
 
   const outcomes = await Promise.all(subscriptions.map((subscription) => subscription.outcome));
   const hostPools = outcomes.flatMap((outcome) => outcome.hostPools);
+  const scanned = hostPools.flatMap((pool) => (pool.kind === "scanned" ? [pool] : []));
   const selected = new Set(outcomes.flatMap((outcome) => [...outcome.selected]));
+  // A dry run acted on nothing, so there is nothing to verify.
+  const verification =
+    plan.job.verify === true && !plan.job.dryRun
+      ? await verifySessions(scanned, plan.job.mode, requestedSessionsIn(plan, signal), dependencies, signal)
+      : { sessions: scanned.flatMap((pool) => pool.sessions), errors: [] };
   return report({
     subscriptionIds: plan.subscriptionIds,
     selectors: plan.selectors,
     selectorsMatched: selected,
-    hostPoolsScanned: hostPools.filter((pool) => pool.kind === "scanned").length,
-    sessions: hostPools.flatMap((pool) => (pool.kind === "scanned" ? pool.sessions : [])),
+    hostPoolsScanned: scanned.length,
+    sessions: verification.sessions,
     errors: [
       ...outcomes.flatMap((outcome) => outcome.errors),
       ...hostPools.flatMap((pool) => (pool.kind === "scanned" ? pool.errors : [pool.error])),
+      ...verification.errors,
     ],
     warnings: outcomes.flatMap((outcome) => outcome.warnings),
   });
@@ -204,16 +213,16 @@ function selectHostPools(
   return { inScope, errors, selected };
 }
 
-function serveHostPool(
+/** The request's listings of one host pool in a scan: one, or one per user with the service-side filter. */
+function listHostPool(
   plan: Plan,
   scan: SharedScan,
   hostPool: HostPoolRef,
-  dependencies: ServeDependencies,
   signal: AbortSignal,
-): { listed: Promise<unknown>; outcome: Promise<HostPoolOutcome> } {
+): Promise<SessionListing[]> {
   const filters =
     plan.strategy === "filteredPerUser" ? plan.job.userPrincipalNames.map(userPrincipalNameFilter) : [undefined];
-  const listed = Promise.all(
+  return Promise.all(
     filters.map((filter) =>
       untilAborted(scan.sessions(hostPool, filter), signal).catch((error: unknown): SessionListing => ({
         kind: "failed",
@@ -221,13 +230,34 @@ function serveHostPool(
       })),
     ),
   );
+}
+
+/** Verification lists a host pool exactly as the request did and matches the same users. */
+function requestedSessionsIn(plan: Plan, signal: AbortSignal): ListRequestedSessions {
+  return async (scan, hostPool) => {
+    const listings = await listHostPool(plan, scan, hostPool, signal);
+    const failed = listings.find((listing) => listing.kind === "failed");
+    if (failed !== undefined) return failed;
+    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing.sessionsByUser] : []));
+    return { kind: "listed", sessions: matchSessions(plan.userKeys, hostPool, grouped).matches };
+  };
+}
+
+function serveHostPool(
+  plan: Plan,
+  scan: SharedScan,
+  hostPool: HostPoolRef,
+  dependencies: ServeDependencies,
+  signal: AbortSignal,
+): { listed: Promise<unknown>; outcome: Promise<HostPoolOutcome> } {
+  const listed = listHostPool(plan, scan, hostPool, signal);
   const outcome = listed.then(async (listings): Promise<HostPoolOutcome> => {
     const failed = listings.find((listing) => listing.kind === "failed");
     if (failed !== undefined) return { kind: "failed", error: { scope: "hostPool", ...hostPool, ...failed.error } };
     const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing.sessionsByUser] : []));
     const { matches, errors } = matchSessions(plan.userKeys, hostPool, grouped);
     const results = await actOnHostPool(plan.job, matches, dependencies, signal);
-    return { kind: "scanned", sessions: results, errors };
+    return { kind: "scanned", hostPool, sessions: results, errors };
   });
   return { listed, outcome };
 }

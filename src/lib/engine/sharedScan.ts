@@ -3,7 +3,7 @@ import type { AvdArm } from "../azure/avdClient";
 import type { ListedHostPool, ListedSession } from "../azure/listingPage";
 import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import { whenAllAborted } from "./abortSignals";
-import { userPrincipalNameKey } from "./userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 import type { PoolActivityLock } from "./poolActivityLock";
 
 export type HostPoolListing =

@@ -33,6 +33,13 @@ export interface SignOutOrder {
   readonly notify?: SignOutNotice | undefined;
   readonly gracePeriodMs: number;
   readonly stage?: SignOutStage | undefined;
+  /**
+   * List again after acting and confirm that each session acted on is gone (disconnected, in mode
+   * disconnect), within AVD_VERIFY_WINDOW_SECONDS. Decided by `toSignOutOrder` (asynchronous
+   * requests verify by default); absent counts as off, so that orders built before it existed
+   * (stored asynchronous jobs) keep their meaning.
+   */
+  readonly verify?: boolean | undefined;
   /** The subscriptions in scope, already narrowed to the configured ones. */
   readonly subscriptionIds: readonly string[];
   /** Host pool names or resource ids; every host pool when absent. */

@@ -23,6 +23,12 @@ export const sessionOutcomes = [
   "deadlineExceeded",
   /** The `notify` stage of an asynchronous job: messaged (or not shown); the action follows after the grace period. */
   "pendingAction",
+  /**
+   * Verification: the service answered the action with success, yet the session was still listed
+   * (still connected, in mode disconnect) when the verification window closed. A failure: a retry
+   * acts on it again.
+   */
+  "stillPresent",
 ] as const;
 export type SessionOutcome = (typeof sessionOutcomes)[number];
 
@@ -46,6 +52,10 @@ export const sessionResultSchema = z.object({
   }),
   notification: z.enum(notificationOutcomes).optional(),
   notificationError: upstreamErrorSchema.optional(),
+  verified: z.boolean().optional().meta({
+    description:
+      "true: with verify, a listing made after the action no longer showed the session (or showed it Disconnected, in mode disconnect). Absent: not verified.",
+  }),
 });
 export type SessionResult = z.output<typeof sessionResultSchema>;
 
@@ -76,6 +86,10 @@ export const signOutCountsSchema = z.object({
   wouldSignOut: count,
   failed: count,
   deadlineExceeded: count,
+  /** Sessions a later listing confirmed gone (or disconnected); 0 without verify. */
+  verified: count,
+  /** Sessions still listed when verification gave up: failures. */
+  stillPresent: count,
   /** Present in mode disconnect only, so that a logoff report keeps its shape. */
   disconnected: count.optional(),
   alreadyDisconnected: count.optional(),

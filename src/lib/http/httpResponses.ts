@@ -66,6 +66,29 @@ export function callerNotAuthorizedResponse(
   });
 }
 
+/**
+ * The request names accounts no request may act on (AVD_PROTECTED_USERS). The whole request is
+ * refused, so that nothing half-happens; each protected account it named is listed.
+ */
+export function protectedAccountResponse(
+  field: "userPrincipalName" | "userPrincipalNames",
+  userPrincipalNames: readonly string[],
+  operationId: string,
+): HttpResponseInit {
+  return json(403, {
+    error: {
+      code: "ProtectedAccount",
+      message: `The request names ${userPrincipalNames.length === 1 ? "a protected account" : `${userPrincipalNames.length} protected accounts`} (${userPrincipalNames.join(", ")}); no request may sign out, disconnect or message a protected account, so nothing was done. A dry run may still look.`,
+      operationId,
+      details: userPrincipalNames.map((userPrincipalName) => ({
+        field,
+        code: "protected_account",
+        message: `${userPrincipalName} is a protected account (AVD_PROTECTED_USERS)`,
+      })),
+    },
+  });
+}
+
 /** The API description; it changes with the deployment, so it may be cached only briefly. */
 export function openApiDocumentResponse(document: object): HttpResponseInit {
   return {

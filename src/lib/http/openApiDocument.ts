@@ -122,10 +122,14 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
             "200": reportResponse("Every matching session was handled (or would be, in a dry run)."),
             "202": progressResponse("Asynchronous request accepted and queued; poll Location."),
             "400": errorResponse("The body is not JSON or a field is invalid; details name each field."),
-            "403": errorResponse("The caller lacks the app role REQUIRED_CALLER_ROLE names; nothing was touched."),
+            "403": errorResponse(
+              "Refused; nothing was touched or queued. CallerNotAuthorized: the caller lacks the app role REQUIRED_CALLER_ROLE names. ProtectedAccount: the request would sign out, disconnect or message an account of AVD_PROTECTED_USERS (details name each one; a dry run may still look).",
+            ),
             "413": errorResponse("The body is too large."),
             "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
-            "502": reportResponse("An Azure call failed; the report says which. A retry finishes the job."),
+            "502": reportResponse(
+              "An Azure call failed, or (with verify) a session the service answered as signed out was still listed when the verification window closed (outcome stillPresent); the report says which. A retry finishes the job.",
+            ),
             "504": reportResponse("The deadline came first; the report is partial. A retry finishes the job."),
           },
         },

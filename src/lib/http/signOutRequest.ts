@@ -4,7 +4,7 @@ import { signOutModes } from "../engine/signOutMode";
 import { guidPattern, guidPatternSource } from "../base/guid";
 import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
-import { userPrincipalNameKey, userPrincipalNameSchema } from "../engine/userPrincipalName";
+import { userPrincipalNameKey, userPrincipalNameSchema } from "../base/userPrincipalName";
 
 /** The limits of a request are the limits of an order: the engine and the job store rely on them too. */
 export const requestLimits = orderLimits;
@@ -187,6 +187,11 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
               "logoff (default): forced log off. disconnect: ends the connection and keeps the session and its apps.",
           }),
         notify: notifySchema.optional(),
+        verify: z.boolean({ error: "must be true or false" }).optional().meta({
+          title: "Verify",
+          description:
+            "List again after acting and confirm each session is gone (or disconnected), waiting up to AVD_VERIFY_WINDOW_SECONDS for the service to catch up; a session still listed then is stillPresent and the request fails (502), so a retry acts again. Default: true for asynchronous requests, false for synchronous ones (it costs a round trip).",
+        }),
         gracePeriodSeconds: z
           .number({ error: "must be a number of seconds" })
           .int({ error: "must be a whole number of seconds" })

@@ -5,6 +5,8 @@ import type { SignOutRequest } from "./signOutRequest";
 /**
  * The one translation from a validated request to the engine's order, for synchronous and
  * asynchronous calls alike: defaults are applied and seconds become milliseconds here only.
+ * Verification costs a round trip, which a caller waiting on the answer pays and a queued job does
+ * not: asynchronous requests verify unless they say otherwise, synchronous ones only when asked.
  */
 export function toSignOutOrder(
   parsed: SignOutRequest,
@@ -12,6 +14,7 @@ export function toSignOutOrder(
     readonly operationId: string;
     readonly configuredSubscriptionIds: readonly string[];
     readonly caller: Caller | undefined;
+    readonly asynchronous: boolean;
   },
 ): SignOutOrder {
   return {
@@ -23,6 +26,7 @@ export function toSignOutOrder(
     dryRun: parsed.dryRun,
     notify: parsed.notify,
     gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
+    verify: parsed.verify ?? context.asynchronous,
     subscriptionIds: parsed.subscriptionIds ?? context.configuredSubscriptionIds,
     hostPools: parsed.hostPools,
     audit: { requestedBy: parsed.requestedBy, reason: parsed.reason, caller: context.caller },

@@ -7,10 +7,12 @@ import type { SignOut } from "../engine/createSignOutEngine";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import { deadlineSignal } from "../base/clock";
 import { isPlainObject } from "../base/isPlainObject";
+import { findProtectedAccounts } from "../engine/findProtectedAccounts";
 import type { Result } from "../base/result";
 import {
   badBodyResponse,
   callerNotAuthorizedResponse,
+  protectedAccountResponse,
   reportResponse,
   validationFailedResponse,
 } from "./httpResponses";
@@ -66,7 +68,24 @@ export function createUserSignoutHandler(
       operationId,
       configuredSubscriptionIds: config.subscriptionIds,
       caller,
+      asynchronous: isAsync,
     });
+    // Before the split, so that neither path can act on (or queue work for) a protected account.
+    const protectedAccounts = findProtectedAccounts(order, config.protectedUsers);
+    if (protectedAccounts.length > 0) {
+      const field = order.batch ? "userPrincipalNames" : "userPrincipalName";
+      logRejection(context, operationId, "ProtectedAccount", [field]);
+      context.warn(
+        JSON.stringify({
+          event: "userSignout.protectedAccountRefused",
+          operationId,
+          protectedUserPrincipalNames: protectedAccounts,
+          callerName: caller?.name,
+          callerObjectId: caller?.objectId,
+        }),
+      );
+      return protectedAccountResponse(field, protectedAccounts, operationId);
+    }
     if (isAsync) return acceptAsyncSignOut(request, context, runtime, order);
     const deadline = deadlineSignal(runtime.clock, config.deadlineMs);
     // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.

@@ -34,6 +34,7 @@ export function jobSpecOf(order: SignOutOrder): JobSpec {
     subscriptionIds: order.subscriptionIds,
     hostPools: order.hostPools,
     audit: order.audit,
+    verify: order.verify,
   };
 }
 

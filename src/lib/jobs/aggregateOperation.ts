@@ -2,7 +2,7 @@ import { countSessions } from "../engine/buildReport";
 import { notifiesFirst } from "../engine/stagePlan";
 import { sessionKey } from "../engine/sessionKey";
 import type { ReportedError, SessionResult, SignOutReport, SignOutStatus } from "../engine/signOutReport";
-import { userPrincipalNameKey } from "../engine/userPrincipalName";
+import { userPrincipalNameKey } from "../base/userPrincipalName";
 import { decideOperationStatus } from "./operationStatus";
 import type {
   ChunkRecord,
@@ -101,6 +101,7 @@ export function journalSession(entry: JournalEntry): SessionResult {
     ...(entry.upstreamStatus === undefined ? {} : { upstreamStatus: entry.upstreamStatus }),
     ...(entry.notification === undefined ? {} : { notification: entry.notification }),
     ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
+    ...(entry.verified === true ? { verified: true } : {}),
   };
 }
 

@@ -46,13 +46,14 @@ export function createChunkJournal(
         await store.recordOutcomes(
           operationId,
           chunk,
-          results.map(({ outcome, upstreamStatus, error, notification, notificationError, ...session }) => ({
+          results.map(({ outcome, upstreamStatus, error, notification, notificationError, verified, ...session }) => ({
             session,
             outcome,
             upstreamStatus,
             error,
             notification,
             notificationError,
+            verified,
             outcomeRun: run,
           })),
         );

@@ -103,13 +103,18 @@ export type JournalIntent = "notify" | "act";
 /** One session an asynchronous chunk matched: recorded before its first write, outcome as it landed. */
 export interface JournalEntry {
   readonly chunk: number;
-  readonly session: Omit<SessionResult, "outcome" | "error" | "upstreamStatus" | "notification" | "notificationError">;
+  readonly session: Omit<
+    SessionResult,
+    "outcome" | "error" | "upstreamStatus" | "notification" | "notificationError" | "verified"
+  >;
   readonly intent?: JournalIntent | undefined;
   readonly outcome?: SessionOutcome | undefined;
   readonly upstreamStatus?: number | undefined;
   readonly error?: SessionResult["error"];
   readonly notification?: SessionResult["notification"];
   readonly notificationError?: SessionResult["notificationError"];
+  /** A listing after the action confirmed it (see the request's `verify`). */
+  readonly verified?: boolean | undefined;
   /** The delivery that wrote the outcome. */
   readonly outcomeRun?: string | undefined;
 }

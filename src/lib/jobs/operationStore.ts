@@ -59,6 +59,7 @@ const specSchema = z.object({
   mode: z.enum(signOutModes),
   dryRun: z.boolean(),
   gracePeriodMs: z.number().min(0),
+  verify: z.boolean().optional(),
   subscriptionIds: z.array(z.string()),
   hostPools: z.array(z.string()).optional(),
   notify: z.object({ title: z.string(), message: z.string() }).optional(),
@@ -220,6 +221,7 @@ function readJournalEntity(entity: Record<string, unknown>): JournalEntry {
     notification: notification === "" ? undefined : (notification as JournalEntry["notification"]),
     notificationError: readJson(entity.notificationError),
     outcomeRun: text("outcomeRun") || undefined,
+    verified: entity.verified === true ? true : undefined,
   };
 }
 
@@ -357,6 +359,7 @@ export function createOperationStore(table: TableClient) {
             upstreamStatus: entry.upstreamStatus ?? 0,
             error: errorText(entry.error),
             outcomeRun: entry.outcomeRun ?? "",
+            verified: entry.verified === true,
             ...(entry.notification === undefined
               ? {}
               : { notification: entry.notification, notificationError: errorText(entry.notificationError) }),

@@ -149,13 +149,14 @@ export async function processJobMessage(
     await store.recordOutcomes(
       operationId,
       message.chunk,
-      stale.map(({ outcome, upstreamStatus, error, notification, notificationError, ...session }) => ({
+      stale.map(({ outcome, upstreamStatus, error, notification, notificationError, verified, ...session }) => ({
         session,
         outcome,
         upstreamStatus,
         error,
         notification,
         notificationError,
+        verified,
         outcomeRun: dependencies.run,
       })),
     );
@@ -177,7 +178,12 @@ function staleEntries(entries: readonly JournalEntry[], sessions: readonly Sessi
   const stored = new Map(entries.map((entry) => [sessionKey(entry.session), entry]));
   return sessions.filter((session) => {
     const entry = stored.get(sessionKey(session));
-    return entry === undefined || entry.outcome !== session.outcome || entry.upstreamStatus !== session.upstreamStatus;
+    return (
+      entry === undefined ||
+      entry.outcome !== session.outcome ||
+      entry.upstreamStatus !== session.upstreamStatus ||
+      (entry.verified === true) !== (session.verified === true)
+    );
   });
 }
 

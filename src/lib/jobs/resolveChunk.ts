@@ -14,6 +14,7 @@ const actOutcomes: ReadonlySet<SessionOutcome> = new Set([
   "wouldDisconnect",
   "failed",
   "deadlineExceeded",
+  "stillPresent",
 ]);
 
 function isActOutcome(outcome: SessionOutcome | undefined): boolean {
@@ -49,19 +50,28 @@ export interface ChunkDelivery {
   readonly run: string;
 }
 
+type Resolved = Pick<SessionResult, "outcome" | "error" | "upstreamStatus" | "verified">;
+
 function resolveOutcome(
   entry: JournalEntry,
   earlier: JournalEntry | undefined,
+  fresh: SessionResult | undefined,
   delivery: ChunkDelivery,
-): Pick<SessionResult, "outcome" | "error" | "upstreamStatus"> {
+): Resolved {
   const disconnect = delivery.order.mode === "disconnect";
   if (entry.outcomeRun === delivery.run && entry.outcome !== undefined) {
-    // Listed in this delivery: what it found is the truth, except that a session this job had
-    // already disconnected before a crash now lists as disconnected.
+    // Listed in this delivery: what it found (and verified) is the truth, except that a session
+    // this job had already disconnected before a crash now lists as disconnected.
     if (disconnect && entry.outcome === "alreadyDisconnected" && unresolvedAct(earlier)) {
       return { outcome: "disconnected" };
     }
-    return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+    const result = fresh ?? entry;
+    return {
+      outcome: result.outcome ?? entry.outcome,
+      error: result.error,
+      upstreamStatus: result.upstreamStatus,
+      verified: result.verified,
+    };
   }
   if (!listedWithoutError(entry, delivery.report.errors)) {
     if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
@@ -77,9 +87,11 @@ function resolveOutcome(
     };
   }
   // Listed again without it: the session is gone.
-  if (entry.intent === "act" && !isActOutcome(entry.outcome)) {
+  if (entry.intent === "act" && (!isActOutcome(entry.outcome) || entry.outcome === "stillPresent")) {
     // This job's action was under way when a delivery died: confirmed gone by the listing.
-    return { outcome: disconnect ? "alreadyGone" : "signedOut" };
+    return disconnect
+      ? { outcome: "alreadyGone" }
+      : { outcome: "signedOut", ...(delivery.order.verify === true ? { verified: true } : {}) };
   }
   if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
     return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
@@ -94,15 +106,17 @@ function resolveOutcome(
  */
 export function resolveChunkSessions(delivery: ChunkDelivery): SessionResult[] {
   const earlier = new Map(delivery.before.map((entry) => [sessionKey(entry.session), entry]));
+  const fresh = new Map(delivery.report.sessions.map((session) => [sessionKey(session), session]));
   const byKey = new Map<string, SessionResult>();
   for (const entry of delivery.after) {
     const key = sessionKey(entry.session);
-    const resolved = resolveOutcome(entry, earlier.get(key), delivery);
+    const resolved = resolveOutcome(entry, earlier.get(key), fresh.get(key), delivery);
     byKey.set(key, {
       ...entry.session,
       outcome: resolved.outcome,
       ...(resolved.error === undefined ? {} : { error: resolved.error }),
       ...(resolved.upstreamStatus === undefined ? {} : { upstreamStatus: resolved.upstreamStatus }),
+      ...(resolved.verified === true ? { verified: true } : {}),
       ...(entry.notification === undefined ? {} : { notification: entry.notification }),
       ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
     });
@@ -119,7 +133,7 @@ export function resolveChunkReport(delivery: ChunkDelivery): SignOutReport {
   return reportWithSessions(delivery.order, delivery.report, resolveChunkSessions(delivery));
 }
 
-const problemOutcomes: ReadonlySet<SessionOutcome> = new Set(["failed", "deadlineExceeded"]);
+const problemOutcomes: ReadonlySet<SessionOutcome> = new Set(["failed", "deadlineExceeded", "stillPresent"]);
 
 export function isProblem(session: SessionResult): boolean {
   return problemOutcomes.has(session.outcome) || session.notification === "failed";

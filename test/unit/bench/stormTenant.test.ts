@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { batchLimit, stormBodies } from "../../../bench/measureStorm";
 import { buildStormTenant, stormTenantSize } from "../../../bench/stormTenant";
-import { userPrincipalNameKey } from "../../../src/lib/engine/userPrincipalName";
+import { userPrincipalNameKey } from "../../../src/lib/base/userPrincipalName";
 
 describe("the storm's tenant", () => {
   const tenant = buildStormTenant(40);
