@@ -57,6 +57,8 @@ export interface AsyncHarness {
   readonly queue: QueueClient;
   readonly poisonQueue: QueueClient;
   readonly table: TableClient;
+  /** What the queue-triggered functions logged, one line each. */
+  readonly logs: string[];
   /** Every job the engine was handed, in order. */
   readonly jobs: SignOutOrder[];
   /** The settings the app reads, as the local host would pass them. */
@@ -159,6 +161,7 @@ export async function startAsyncHarness(
     };
   };
 
+  const queueLogs: string[] = [];
   const pumpQueue = async (queue: QueueClient, handler: QueueHandler, name: string): Promise<number> => {
     const received = await queue.receiveMessages({ numberOfMessages: 16, visibilityTimeout: 600 });
     await Promise.all(
@@ -176,7 +179,7 @@ export async function startAsyncHarness(
             new InvocationContext({
               invocationId: `queue-${++invocation}`,
               functionName: name,
-              logHandler: () => undefined,
+              logHandler: (level, ...args) => queueLogs.push(`${level} ${args.map(String).join(" ")}`),
               triggerMetadata: { dequeueCount: item.dequeueCount },
             }),
           );
@@ -204,6 +207,7 @@ export async function startAsyncHarness(
     poisonQueue: storage.poisonQueue,
     table: storage.table,
     jobs,
+    logs: queueLogs,
     settings,
     post(body, headers = {}) {
       return call(

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAppConfig, type Environment } from "../../src/lib/config/appConfig";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  hostFunctionTimeoutSeconds,
+  jobMessageTimeoutMarginSeconds,
+  parseAppConfig,
+  type Environment,
+} from "../../src/lib/config/appConfig";
 import { createRuntimeLoader } from "../../src/lib/app/createRuntimeLoader";
 
 const base: Environment = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
@@ -101,5 +108,40 @@ describe("settings for asynchronous calls", () => {
     assert.ok(!result.ok && result.error.setting === "AVD_JOB_DEADLINE_SECONDS");
     const retention = parseAppConfig({ ...base, AVD_OPERATION_RETENTION_DAYS: "0" });
     assert.ok(!retention.ok && retention.error.setting === "AVD_OPERATION_RETENTION_DAYS");
+  });
+
+  it("holds the job message timeout under host.json's functionTimeout with a margin, naming both", () => {
+    const hostJson = JSON.parse(readFileSync(path.resolve(__dirname, "..", "..", "..", "host.json"), "utf8")) as {
+      functionTimeout: string;
+    };
+    const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);
+    assert.equal(hours! * 3600 + minutes! * 60 + seconds!, hostFunctionTimeoutSeconds, "the constant is host.json's");
+    const limit = hostFunctionTimeoutSeconds - jobMessageTimeoutMarginSeconds;
+    assert.ok(parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit) }).ok);
+    const over = parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "3600" });
+    assert.ok(!over.ok);
+    assert.equal(over.error.setting, "AVD_JOB_MESSAGE_TIMEOUT_SECONDS");
+    assert.match(over.error.message, /functionTimeout/);
+    assert.ok(!parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit + 1) }).ok);
+  });
+
+  it("refuses a retention shorter than the job deadline plus the longest grace period, naming all three", () => {
+    const short = parseAppConfig({
+      ...base,
+      AVD_OPERATION_RETENTION_DAYS: "1",
+      AVD_JOB_DEADLINE_SECONDS: String(86_400),
+      AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
+    });
+    assert.ok(!short.ok);
+    assert.equal(short.error.setting, "AVD_OPERATION_RETENTION_DAYS");
+    assert.match(short.error.message, /AVD_JOB_DEADLINE_SECONDS.*AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS/);
+    assert.ok(
+      parseAppConfig({
+        ...base,
+        AVD_OPERATION_RETENTION_DAYS: "2",
+        AVD_JOB_DEADLINE_SECONDS: String(86_400),
+        AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
+      }).ok,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { requestLimits } from "./signOutRequest";
 import { signOutReportSchema } from "../engine/signOutReport";
 import { errorBodySchema } from "./errorBody";
 import { maxAsyncBodyBytes, maxBodyBytes } from "./readJsonBody";
-import { operationProgressSchema, operationReportSchema } from "./operationBodies";
+import { operationProgressSchema, operationReportSchema, operationSessionsPageSchema } from "./operationBodies";
 import { toSwaggerSchema } from "./toSwaggerSchema";
 
 export interface OpenApiDocumentOptions {
@@ -127,6 +127,9 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
             ),
             "413": errorResponse("The body is too large."),
             "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
+            "503": errorResponse(
+              "Asynchronous request: Storage could not record or queue the job; nothing was queued. Retry after Retry-After.",
+            ),
             "502": reportResponse(
               "An Azure call failed, or (with verify) a session the service answered as signed out was still listed when the verification window closed (outcome stillPresent); the report says which. A retry finishes the job.",
             ),
@@ -145,10 +148,34 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
           parameters: [
             { in: "path", name: "operationId", required: true, type: "string", "x-ms-summary": "Operation id" },
             { in: "query", name: "token", required: true, type: "string", "x-ms-summary": "Status token" },
+            {
+              in: "query",
+              name: "detail",
+              required: false,
+              type: "string",
+              enum: ["full", "sessions"],
+              "x-ms-summary": "Detail",
+              "x-ms-visibility": "advanced",
+              description:
+                "full: every session, however large the operation. sessions: one page of sessions (page=N, one chunk of up to 200 users per page). Without it, operations of more than 100 users answer compactly.",
+            },
+            {
+              in: "query",
+              name: "page",
+              required: false,
+              type: "integer",
+              minimum: 0,
+              "x-ms-summary": "Page",
+              "x-ms-visibility": "advanced",
+            },
           ],
           responses: {
-            "200": operationReportResponse("The operation completed: every matching session was handled."),
-            "202": progressResponse("Work remains (queued, notifying, waiting out the grace period, signing out)."),
+            "200": operationReportResponse(
+              "The operation completed: every matching session was handled. With detail=sessions: one page of sessions (definition OperationSessionsPage), whatever the operation's status.",
+            ),
+            "202": progressResponse(
+              "Work remains (queued, notifying, waiting out the grace period, signing out), or the record cannot be read just now (phase storageUnavailable): keep polling.",
+            ),
             "404": errorResponse("No such operation, a wrong token, or the record expired."),
             "500": errorResponse("The function is misconfigured (setting names the app setting) or failed."),
             "502": operationReportResponse(
@@ -179,6 +206,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions): Record<st
       ErrorBody: toSwaggerSchema(errorBodySchema, "output", "ErrorBody"),
       OperationProgress: toSwaggerSchema(operationProgressSchema, "output", "OperationProgress"),
       OperationReport: toSwaggerSchema(operationReportSchema, "output", "OperationReport"),
+      // Answered instead of the report with ?detail=sessions (OpenAPI 2.0 has one schema per status).
+      OperationSessionsPage: toSwaggerSchema(operationSessionsPageSchema, "output", "OperationSessionsPage"),
     },
   };
 }

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { resolveChunkSessions, type ChunkDelivery } from "../../../src/lib/jobs/resolveChunk";
+import type { JournalEntry } from "../../../src/lib/jobs/operationRecord";
+import type { SignOutOrder } from "../../../src/lib/engine/signOutOrder";
+import type { ReportedError, SessionResult, SignOutReport } from "../../../src/lib/engine/signOutReport";
+
+const pool = { subscriptionId: "11111111-1111-4111-8111-111111111111", resourceGroup: "RG", hostPool: "HP" };
+
+function session(id: string, hostPool = pool.hostPool): JournalEntry["session"] {
+  return {
+    ...pool,
+    hostPool,
+    sessionHost: "host-1",
+    sessionId: id,
+    userPrincipalName: "alice@contoso.com",
+    sessionState: "Active",
+  };
+}
+
+function order(mode: SignOutOrder["mode"] = "logoff", verify = false): SignOutOrder {
+  return {
+    operationId: "op",
+    userPrincipalNames: ["alice@contoso.com"],
+    batch: false,
+    mode,
+    dryRun: false,
+    gracePeriodMs: 0,
+    subscriptionIds: [pool.subscriptionId],
+    verify,
+  };
+}
+
+function report(sessions: SessionResult[] = [], errors: ReportedError[] = []): SignOutReport {
+  return { sessions, errors } as unknown as SignOutReport;
+}
+
+function delivery(parts: Partial<ChunkDelivery> & Pick<ChunkDelivery, "after">): ChunkDelivery {
+  return { order: order(), report: report(), before: [], run: "run-2", ...parts };
+}
+
+const outcomes = (sessions: SessionResult[]): string[] => sessions.map((s) => `${s.sessionId} ${s.outcome}`).sort();
+
+describe("resolving a chunk's sessions from its journal and this delivery's listings", () => {
+  it("reports a session acted on before a crash, and no longer listed, as signed out — confirmed gone", () => {
+    const entry: JournalEntry = { chunk: 0, session: session("1"), intent: "act" };
+    const resolved = resolveChunkSessions(delivery({ before: [entry], after: [entry], order: order("logoff", true) }));
+    assert.deepEqual(outcomes(resolved), ["1 signedOut"]);
+    assert.equal(resolved[0]!.verified, true, "the listing after the action is its verification");
+  });
+
+  it("keeps what this delivery found for a session it listed and acted on, verification included", () => {
+    const entry: JournalEntry = {
+      chunk: 0,
+      session: session("1"),
+      intent: "act",
+      outcome: "signedOut",
+      outcomeRun: "run-2",
+    };
+    const fresh: SessionResult = {
+      ...session("1"),
+      outcome: "stillPresent",
+      error: { code: "SessionStillPresent", statusCode: undefined, message: "x" },
+    };
+    const resolved = resolveChunkSessions(delivery({ after: [entry], report: report([fresh]) }));
+    assert.deepEqual(outcomes(resolved), ["1 stillPresent"]);
+  });
+
+  it("never claims an outcome it cannot see: a crash-time intent in a pool that could not be listed again fails as unconfirmed", () => {
+    const entry: JournalEntry = { chunk: 0, session: session("1"), intent: "act" };
+    const failure: ReportedError = {
+      scope: "hostPool",
+      ...pool,
+      code: "AuthorizationFailed",
+      statusCode: 403,
+      message: "no",
+    };
+    const resolved = resolveChunkSessions(delivery({ before: [entry], after: [entry], report: report([], [failure]) }));
+    assert.deepEqual(outcomes(resolved), ["1 failed"]);
+    assert.equal(resolved[0]!.error?.code, "Unconfirmed");
+  });
+
+  it("counts a session this job disconnected before a crash as disconnected, though it now lists as disconnected already", () => {
+    const earlier: JournalEntry = { chunk: 0, session: session("1"), intent: "act" };
+    const now: JournalEntry = { ...earlier, outcome: "alreadyDisconnected", outcomeRun: "run-2" };
+    const resolved = resolveChunkSessions(delivery({ order: order("disconnect"), before: [earlier], after: [now] }));
+    assert.deepEqual(outcomes(resolved), ["1 disconnected"]);
+  });
+
+  it("keeps an earlier delivery's outcome, and reports a session messaged and then gone before the action as already gone", () => {
+    const done: JournalEntry = {
+      chunk: 0,
+      session: session("1"),
+      intent: "act",
+      outcome: "signedOut",
+      outcomeRun: "run-1",
+    };
+    const notified: JournalEntry = {
+      chunk: 0,
+      session: session("2"),
+      intent: "notify",
+      outcome: "pendingAction",
+      notification: "sent",
+    };
+    const resolved = resolveChunkSessions(delivery({ before: [done, notified], after: [done, notified] }));
+    assert.deepEqual(outcomes(resolved), ["1 signedOut", "2 alreadyGone"]);
+    assert.equal(resolved.find((s) => s.sessionId === "2")!.notification, "sent");
+  });
+
+  it("lists every session once, even when the journal and this delivery's report both hold it", () => {
+    const entry: JournalEntry = {
+      chunk: 0,
+      session: session("1"),
+      intent: "act",
+      outcome: "signedOut",
+      outcomeRun: "run-2",
+    };
+    const fresh: SessionResult = { ...session("1"), outcome: "signedOut", upstreamStatus: 204 };
+    const other: SessionResult = { ...session("9", "HP-2"), outcome: "signedOut" };
+    const resolved = resolveChunkSessions(delivery({ after: [entry], report: report([fresh, other]) }));
+    assert.deepEqual(outcomes(resolved), ["1 signedOut", "9 signedOut"]);
+  });
+});
