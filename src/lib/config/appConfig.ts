@@ -1,3 +1,4 @@
+import { secondsToMs } from "../base/duration";
 import { z } from "zod";
 import { guidPattern } from "../base/guid";
 import { err, ok, type Result } from "../base/result";
@@ -273,7 +274,7 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       tokenScope: `${tokenAudience}/.default`,
       credential: s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity",
       managedIdentityClientId: s.AZURE_CLIENT_ID,
-      deadlineMs: Math.round((s.AVD_DEADLINE_SECONDS ?? configDefaults.deadlineSeconds) * 1000),
+      deadlineMs: secondsToMs(s.AVD_DEADLINE_SECONDS ?? configDefaults.deadlineSeconds),
       scanGatherMs: s.AVD_SCAN_GATHER_MS ?? configDefaults.scanGatherMs,
       armBudget: Object.freeze({
         read: {
@@ -291,14 +292,16 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
         maxInFlight: s.AVD_ARM_MAX_SOCKETS ?? configDefaults.armMaxSockets,
       }),
       serverSideFilter: s.AVD_SERVER_SIDE_FILTER ?? configDefaults.serverSideFilter,
-      verifyWindowMs: (s.AVD_VERIFY_WINDOW_SECONDS ?? configDefaults.verifyWindowSeconds) * 1000,
+      verifyWindowMs: secondsToMs(s.AVD_VERIFY_WINDOW_SECONDS ?? configDefaults.verifyWindowSeconds),
       authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
       requiredCallerRole: s.REQUIRED_CALLER_ROLE,
       protectedUsers: s.AVD_PROTECTED_USERS ?? [],
-      operationRetentionMs: (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400_000,
+      operationRetentionMs: secondsToMs(
+        (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400,
+      ),
       asyncMaxGracePeriodSeconds: s.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds,
-      jobDeadlineMs: (s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds) * 1000,
-      jobMessageTimeoutMs: (s.AVD_JOB_MESSAGE_TIMEOUT_SECONDS ?? configDefaults.jobMessageTimeoutSeconds) * 1000,
+      jobDeadlineMs: secondsToMs(s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds),
+      jobMessageTimeoutMs: secondsToMs(s.AVD_JOB_MESSAGE_TIMEOUT_SECONDS ?? configDefaults.jobMessageTimeoutSeconds),
       storage: parseStorageConfig(s, s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity"),
     }),
   );

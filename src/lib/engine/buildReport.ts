@@ -1,3 +1,4 @@
+import { msToSeconds } from "../base/duration";
 import type { HostPoolSelector } from "./hostPoolSelector";
 import type { SignOutOrder } from "./signOutOrder";
 import type { SignOutMode } from "./signOutMode";
@@ -163,7 +164,7 @@ export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOut
     ...(job.notify === undefined
       ? {}
       : {
-          gracePeriodSeconds: Math.round(job.gracePeriodMs / 1000),
+          gracePeriodSeconds: msToSeconds(job.gracePeriodMs),
           notifications: countNotifications(sessions),
         }),
     counts: {

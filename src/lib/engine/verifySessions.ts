@@ -1,3 +1,4 @@
+import { msToSeconds } from "../base/duration";
 import { abortError, type Clock } from "../base/clock";
 import type { HostPoolRef } from "../azure/armResourceId";
 import { isAbortError, toUpstreamError, type UpstreamError } from "../azure/upstreamError";
@@ -103,7 +104,7 @@ export async function verifySessions(
     waitMs = Math.min(waitMs * 2, verifyBackoffMs.max);
   }
 
-  const waitedSeconds = Math.round((clock.now() - startedAtMs) / 1000);
+  const waitedSeconds = msToSeconds(clock.now() - startedAtMs);
   const errors: ReportedError[] = [];
   const sessions = pools.flatMap((pool, index) => {
     const verified = underVerification[index]!;

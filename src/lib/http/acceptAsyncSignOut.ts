@@ -1,3 +1,5 @@
+import { logEvent } from "../base/logEvents";
+import { msToSeconds } from "../base/duration";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { AppConfig } from "../config/appConfig";
 import type { ConfigurationError } from "../config/configurationError";
@@ -39,9 +41,11 @@ export async function acceptAsyncSignOut(
   const { config } = runtime;
   const storage = runtime.storage();
   if (!storage.ok) {
-    context.error(
-      JSON.stringify({ event: "userSignout.configurationError", operationId: context.invocationId, ...storage.error }),
-    );
+    logEvent(context, "error", {
+      event: "userSignout.configurationError",
+      operationId: context.invocationId,
+      ...storage.error,
+    });
     return configurationErrorResponse(storage.error, context.invocationId);
   }
   const { userPrincipalNames } = order;
@@ -55,14 +59,12 @@ export async function acceptAsyncSignOut(
     },
   );
   if (!accepted.ok) {
-    context.warn(
-      JSON.stringify({
-        event: "userSignout.notAccepted",
-        invocationId: context.invocationId,
-        code: accepted.error.code,
-        error: String(accepted.error.cause),
-      }),
-    );
+    logEvent(context, "warn", {
+      event: "userSignout.notAccepted",
+      invocationId: context.invocationId,
+      code: accepted.error.code,
+      error: String(accepted.error.cause),
+    });
     return serviceUnavailableResponse(
       accepted.error.code,
       accepted.error.message,
@@ -83,21 +85,19 @@ export async function acceptAsyncSignOut(
     counts: countSessions(order.mode, []),
   };
   // The token is a credential: it appears in the response only, never in a log line.
-  context.info(
-    JSON.stringify({
-      event: "userSignout.accepted",
-      invocationId: context.invocationId,
-      operationId: accepted.value.operationId,
-      users: userPrincipalNames.length,
-      chunks: accepted.value.chunks,
-      mode: order.mode,
-      dryRun: order.dryRun,
-      gracePeriodSeconds: Math.round(order.gracePeriodMs / 1000),
-      requestedBy: order.audit?.requestedBy,
-      reason: order.audit?.reason,
-      callerName: order.audit?.caller?.name,
-      callerObjectId: order.audit?.caller?.objectId,
-    }),
-  );
+  logEvent(context, "info", {
+    event: "userSignout.accepted",
+    invocationId: context.invocationId,
+    operationId: accepted.value.operationId,
+    users: userPrincipalNames.length,
+    chunks: accepted.value.chunks,
+    mode: order.mode,
+    dryRun: order.dryRun,
+    gracePeriodSeconds: msToSeconds(order.gracePeriodMs),
+    requestedBy: order.audit?.requestedBy,
+    reason: order.audit?.reason,
+    callerName: order.audit?.caller?.name,
+    callerObjectId: order.audit?.caller?.objectId,
+  });
   return operationAcceptedResponse(statusUrl, retryAfterSeconds(undefined, 0), body, prefersRespondAsync(request));
 }

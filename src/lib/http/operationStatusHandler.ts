@@ -1,3 +1,4 @@
+import { logEvent } from "../base/logEvents";
 import type { HttpRequest, InvocationContext, HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
@@ -38,7 +39,7 @@ function storageUnavailable(
   operationId: string,
   error: unknown,
 ): HttpResponseInit {
-  context.warn(JSON.stringify({ event: "userSignoutOperation.storageUnavailable", operationId, error: String(error) }));
+  logEvent(context, "warn", { event: "userSignoutOperation.storageUnavailable", operationId, error: String(error) });
   const body: OperationProgressBody = {
     operationId,
     status: "running",
@@ -65,9 +66,7 @@ export function createOperationStatusHandler(loadRuntime: () => Result<AsyncRunt
     }
     const storage = runtime.storage();
     if (!storage.ok) {
-      context.error(
-        JSON.stringify({ event: "userSignoutOperation.configurationError", invocationId, ...storage.error }),
-      );
+      logEvent(context, "error", { event: "userSignoutOperation.configurationError", invocationId, ...storage.error });
       return configurationErrorResponse(storage.error, invocationId);
     }
     const store = createOperationStore(storage.value.table);

@@ -1,3 +1,4 @@
+import { secondsToMs } from "../base/duration";
 import { z } from "zod";
 import { orderLimits } from "../engine/orderLimits";
 import { signOutModes } from "../engine/signOutMode";
@@ -14,7 +15,7 @@ export const requestLimits = orderLimits;
  * deadline: at most 60 s and at most AVD_DEADLINE_SECONDS − 30 (60 s at the default 90 s).
  */
 export function maxGracePeriodSecondsFor(deadlineMs: number): number {
-  const left = Math.floor(deadlineMs / 1000) - requestLimits.gracePeriodReserveSeconds;
+  const left = Math.floor(deadlineMs / secondsToMs(1)) - requestLimits.gracePeriodReserveSeconds;
   return Math.max(0, Math.min(requestLimits.maxGracePeriodSeconds, left));
 }
 

@@ -1,33 +1,28 @@
 import type { AppConfig } from "../config/appConfig";
-import { createSignOutRequestSchema, maxGracePeriodSecondsFor } from "./signOutRequest";
+import { createSignOutRequestSchema, maxGracePeriodSecondsFor, type SignOutRequestContext } from "./signOutRequest";
 
 type RequestSchema = ReturnType<typeof createSignOutRequestSchema>;
-type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds"> &
-  Partial<Pick<AppConfig, "asyncMaxGracePeriodSeconds">>;
-const schemas = new WeakMap<SchemaConfig, { sync?: RequestSchema; async?: RequestSchema }>();
+type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds" | "asyncMaxGracePeriodSeconds">;
+
+/** Built schemas by what they depend on (the values, not the object that carries them). */
+const schemas = new Map<string, RequestSchema>();
 
 /**
- * The request schema under this configuration, built once per (frozen) configuration. An
- * asynchronous request waits in a queue, not in the request: it may name more users and a grace
- * period up to AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS.
+ * The request schema under this configuration, built once per set of limits. An asynchronous
+ * request waits in a queue, not in the request: it may name more users and a grace period up to
+ * AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS.
  */
 export function signOutRequestSchemaFor(config: SchemaConfig, async = false): RequestSchema {
-  let built = schemas.get(config);
-  if (built === undefined) {
-    built = {};
-    schemas.set(config, built);
-  }
-  const key = async ? "async" : "sync";
-  let schema = built[key];
+  const context: SignOutRequestContext = {
+    maxGracePeriodSeconds: async ? config.asyncMaxGracePeriodSeconds : maxGracePeriodSecondsFor(config.deadlineMs),
+    configuredSubscriptionIds: config.subscriptionIds,
+    async,
+  };
+  const key = JSON.stringify(context);
+  let schema = schemas.get(key);
   if (schema === undefined) {
-    schema = createSignOutRequestSchema({
-      maxGracePeriodSeconds: async
-        ? (config.asyncMaxGracePeriodSeconds ?? 3600)
-        : maxGracePeriodSecondsFor(config.deadlineMs),
-      configuredSubscriptionIds: config.subscriptionIds,
-      async,
-    });
-    built[key] = schema;
+    schema = createSignOutRequestSchema(context);
+    schemas.set(key, schema);
   }
   return schema;
 }

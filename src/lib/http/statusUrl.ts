@@ -1,3 +1,5 @@
+import { msToSecondsAtLeast } from "../base/duration";
+
 /** The route of the status function, under the host's default `api` prefix. */
 export const operationStatusRoute = "avd/user-signout/operations/{operationId}";
 
@@ -13,7 +15,7 @@ export function statusUrlFor(requestUrl: string, operationId: string, token: str
 /** Poll every 10 s; during a grace period, just after it ends (at most 10 minutes ahead). */
 export function retryAfterSeconds(waitingUntil: number | undefined, now: number): number {
   if (waitingUntil === undefined || waitingUntil <= now) return 10;
-  return Math.min(600, Math.max(10, Math.ceil((waitingUntil - now) / 1000) + 5));
+  return Math.min(600, Math.max(10, msToSecondsAtLeast(waitingUntil - now) + 5));
 }
 
 /** While Storage cannot be read or written: long enough for a blip to pass, short enough to notice the end. */

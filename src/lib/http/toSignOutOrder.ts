@@ -1,3 +1,4 @@
+import { secondsToMs } from "../base/duration";
 import type { Caller } from "../engine/signOutReport";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import type { SignOutRequest } from "./signOutRequest";
@@ -25,7 +26,7 @@ export function toSignOutOrder(
     mode: parsed.mode ?? "logoff",
     dryRun: parsed.dryRun,
     notify: parsed.notify,
-    gracePeriodMs: (parsed.gracePeriodSeconds ?? 0) * 1000,
+    gracePeriodMs: secondsToMs(parsed.gracePeriodSeconds ?? 0),
     verify: parsed.verify ?? context.asynchronous,
     subscriptionIds: parsed.subscriptionIds ?? context.configuredSubscriptionIds,
     hostPools: parsed.hostPools,

@@ -1,3 +1,4 @@
+import { logEvent } from "../base/logEvents";
 import { setMaxListeners } from "node:events";
 import type { InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
@@ -35,14 +36,12 @@ export function createUserSignoutHandler(
     const { config, signOut } = runtime;
     const caller = readClientPrincipal(request, config.authEnabled);
     if (config.requiredCallerRole !== undefined && !caller?.roles.includes(config.requiredCallerRole)) {
-      context.warn(
-        JSON.stringify({
-          event: "userSignout.callerNotAuthorized",
-          operationId,
-          callerName: caller?.name,
-          callerObjectId: caller?.objectId,
-        }),
-      );
+      logEvent(context, "warn", {
+        event: "userSignout.callerNotAuthorized",
+        operationId,
+        callerName: caller?.name,
+        callerObjectId: caller?.objectId,
+      });
       return callerNotAuthorizedResponse(config.requiredCallerRole, caller !== undefined, operationId);
     }
     // The larger body limit needs the header: it must be known before the body is read.
@@ -75,15 +74,13 @@ export function createUserSignoutHandler(
     if (protectedAccounts.length > 0) {
       const field = order.batch ? "userPrincipalNames" : "userPrincipalName";
       logRejection(context, operationId, "ProtectedAccount", [field]);
-      context.warn(
-        JSON.stringify({
-          event: "userSignout.protectedAccountRefused",
-          operationId,
-          protectedUserPrincipalNames: protectedAccounts,
-          callerName: caller?.name,
-          callerObjectId: caller?.objectId,
-        }),
-      );
+      logEvent(context, "warn", {
+        event: "userSignout.protectedAccountRefused",
+        operationId,
+        protectedUserPrincipalNames: protectedAccounts,
+        callerName: caller?.name,
+        callerObjectId: caller?.objectId,
+      });
       return protectedAccountResponse(field, protectedAccounts, operationId);
     }
     if (isAsync) return acceptAsyncSignOut(request, context, runtime, order);
@@ -98,44 +95,40 @@ export function createUserSignoutHandler(
 
 /** The summary line of a request that never reached Azure; field names only, never their values. */
 function logRejection(context: InvocationContext, operationId: string, code: string, fields: readonly string[]): void {
-  context.info(JSON.stringify({ event: "userSignout.rejected", operationId, code, fields }));
+  logEvent(context, "info", { event: "userSignout.rejected", operationId, code, fields });
 }
 
 function logReport(context: InvocationContext, report: SignOutReport): void {
   for (const error of report.errors) {
-    context.warn(JSON.stringify({ event: "userSignout.failure", operationId: report.operationId, ...error }));
+    logEvent(context, "warn", { event: "userSignout.failure", operationId: report.operationId, ...error });
   }
   for (const session of report.sessions) {
     if (session.notification !== "failed") continue;
-    context.warn(
-      JSON.stringify({
-        event: "userSignout.notifyFailure",
-        operationId: report.operationId,
-        hostPool: session.hostPool,
-        sessionHost: session.sessionHost,
-        sessionId: session.sessionId,
-        ...session.notificationError,
-      }),
-    );
-  }
-  context.info(
-    JSON.stringify({
-      event: "userSignout.summary",
+    logEvent(context, "warn", {
+      event: "userSignout.notifyFailure",
       operationId: report.operationId,
-      userPrincipalName: report.userPrincipalName,
-      userPrincipalNames: report.userPrincipalNames,
-      mode: report.mode,
-      dryRun: report.dryRun,
-      status: report.status,
-      durationMs: report.durationMs,
-      strategy: report.strategy,
-      requestedBy: report.requestedBy,
-      reason: report.reason,
-      callerName: report.caller?.name,
-      callerObjectId: report.caller?.objectId,
-      ...report.counts,
-      notifications: report.notifications,
-      errors: report.errors.length,
-    }),
-  );
+      hostPool: session.hostPool,
+      sessionHost: session.sessionHost,
+      sessionId: session.sessionId,
+      ...session.notificationError,
+    });
+  }
+  logEvent(context, "info", {
+    event: "userSignout.summary",
+    operationId: report.operationId,
+    userPrincipalName: report.userPrincipalName,
+    userPrincipalNames: report.userPrincipalNames,
+    mode: report.mode,
+    dryRun: report.dryRun,
+    status: report.status,
+    durationMs: report.durationMs,
+    strategy: report.strategy,
+    requestedBy: report.requestedBy,
+    reason: report.reason,
+    callerName: report.caller?.name,
+    callerObjectId: report.caller?.objectId,
+    ...report.counts,
+    notifications: report.notifications,
+    errors: report.errors.length,
+  });
 }

@@ -1,3 +1,4 @@
+import { logEvent, type HttpFunctionName } from "../base/logEvents";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import type { Result } from "../base/result";
 import type { ConfigurationError } from "../config/configurationError";
@@ -17,7 +18,7 @@ export type RuntimeHttpHandler<TRuntime> = (
  * whose details stay in the log. Handlers are then only their happy path.
  */
 export function withRuntime<TRuntime>(
-  functionName: string,
+  functionName: HttpFunctionName,
   loadRuntime: () => Result<TRuntime, ConfigurationError>,
   handle: RuntimeHttpHandler<TRuntime>,
 ): HttpHandler {
@@ -26,16 +27,20 @@ export function withRuntime<TRuntime>(
     try {
       const runtime = loadRuntime();
       if (!runtime.ok) {
-        context.error(
-          JSON.stringify({ event: `${functionName}.configurationError`, operationId: invocationId, ...runtime.error }),
-        );
+        logEvent(context, "error", {
+          event: `${functionName}.configurationError`,
+          operationId: invocationId,
+          ...runtime.error,
+        });
         return configurationErrorResponse(runtime.error, invocationId);
       }
       return await handle(runtime.value, request, context);
     } catch (error) {
-      context.error(
-        JSON.stringify({ event: `${functionName}.internalError`, operationId: invocationId, error: String(error) }),
-      );
+      logEvent(context, "error", {
+        event: `${functionName}.internalError`,
+        operationId: invocationId,
+        error: String(error),
+      });
       return internalErrorResponse(invocationId);
     }
   };

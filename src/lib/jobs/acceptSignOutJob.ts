@@ -1,3 +1,4 @@
+import { msToSecondsAtLeast } from "../base/duration";
 import { err, ok, type Result } from "../base/result";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { stagesFor } from "../engine/stagePlan";
@@ -93,7 +94,7 @@ export async function acceptSignOutJob(
     });
   }
   const stage = stagesFor(input.spec)[0] ?? "all";
-  const messageTimeToLive = Math.ceil(settings.operationRetentionMs / 1000);
+  const messageTimeToLive = msToSecondsAtLeast(settings.operationRetentionMs);
   try {
     await Promise.all(
       chunks.map((_, chunk) =>

@@ -1,3 +1,4 @@
+import { msToSeconds } from "../base/duration";
 import { countSessions } from "../engine/buildReport";
 import { notifiesFirst } from "../engine/stagePlan";
 import { sessionKey } from "../engine/sessionKey";
@@ -206,7 +207,7 @@ export function buildOperationReport(
     ...(spec.audit?.caller === undefined ? {} : { caller: spec.audit.caller }),
     ...(spec.notify === undefined
       ? {}
-      : { gracePeriodSeconds: Math.round(spec.gracePeriodMs / 1000), notifications: notificationsOf(chunks) }),
+      : { gracePeriodSeconds: msToSeconds(spec.gracePeriodMs), notifications: notificationsOf(chunks) }),
     counts: {
       subscriptions: spec.subscriptionIds.length,
       hostPoolsScanned: Math.max(0, ...results.map((result) => result.hostPoolsScanned)),

@@ -1,3 +1,4 @@
+import { logEvent } from "../base/logEvents";
 import { randomUUID } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
 import type { AppConfig } from "../config/appConfig";
@@ -38,11 +39,12 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
       // Not ours, and never will be: retrying cannot help, so it is logged and dropped.
-      context.warn(JSON.stringify({ event: "userSignoutJob.refused", reason: "unreadable", problem: message.error }));
+      logEvent(context, "warn", { event: "userSignoutJob.refused", reason: "unreadable", problem: message.error });
       return;
     }
     const { operationId, chunk, stage } = message.value;
-    const dequeueCount = context.triggerMetadata?.dequeueCount;
+    const delivered = context.triggerMetadata?.dequeueCount;
+    const dequeueCount = typeof delivered === "number" ? delivered : undefined;
     const { runtime, storage, store } = load(loadRuntime);
     try {
       const outcome = await processJobMessage(
@@ -57,32 +59,32 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
         message.value,
       );
       if (outcome.kind === "refused") {
-        context.warn(
-          JSON.stringify({ event: "userSignoutJob.refused", reason: outcome.reason, operationId, chunk, stage }),
-        );
+        logEvent(context, "warn", {
+          event: "userSignoutJob.refused",
+          reason: outcome.reason,
+          operationId,
+          chunk,
+          stage,
+        });
         return;
       }
-      context.info(
-        JSON.stringify({
-          event: "userSignoutJob.step",
-          operationId,
-          chunk,
-          stage,
-          dequeueCount,
-          outcome: outcome.kind,
-        }),
-      );
+      logEvent(context, "info", {
+        event: "userSignoutJob.step",
+        operationId,
+        chunk,
+        stage,
+        dequeueCount,
+        outcome: outcome.kind,
+      });
     } catch (error) {
-      context.warn(
-        JSON.stringify({
-          event: "userSignoutJob.stepFailed",
-          operationId,
-          chunk,
-          stage,
-          dequeueCount,
-          error: String(error),
-        }),
-      );
+      logEvent(context, "warn", {
+        event: "userSignoutJob.stepFailed",
+        operationId,
+        chunk,
+        stage,
+        dequeueCount,
+        error: String(error),
+      });
       await recordDeliveryFailure(store, message.value, error).catch(() => undefined);
       throw error;
     }
@@ -98,18 +100,20 @@ export function createPoisonHandler(loadRuntime: LoadJobRuntime): QueueHandler {
   return async (queueEntry, context) => {
     const message = decodeJobMessage(queueEntry);
     if (!message.ok) {
-      context.warn(
-        JSON.stringify({ event: "userSignoutJobPoison.refused", reason: "unreadable", problem: message.error }),
-      );
+      logEvent(context, "warn", {
+        event: "userSignoutJobPoison.refused",
+        reason: "unreadable",
+        problem: message.error,
+      });
       return;
     }
     const { runtime, store } = load(loadRuntime);
     const outcome = await processPoisonMessage(store, message.value, () => runtime.clock.now());
     const fields = { operationId: message.value.operationId, chunk: message.value.chunk, stage: message.value.stage };
     if (outcome.kind === "refused") {
-      context.warn(JSON.stringify({ event: "userSignoutJobPoison.refused", reason: outcome.reason, ...fields }));
+      logEvent(context, "warn", { event: "userSignoutJobPoison.refused", reason: outcome.reason, ...fields });
       return;
     }
-    context.error(JSON.stringify({ event: "userSignoutJobPoison.failed", outcome: outcome.kind, ...fields }));
+    logEvent(context, "error", { event: "userSignoutJobPoison.failed", outcome: outcome.kind, ...fields });
   };
 }

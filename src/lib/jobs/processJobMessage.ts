@@ -1,3 +1,4 @@
+import { msToSecondsAtLeast } from "../base/duration";
 import { setMaxListeners } from "node:events";
 import { deadlineSignal, type Clock } from "../base/clock";
 import type { SignOut } from "../engine/createSignOutEngine";
@@ -233,7 +234,7 @@ async function queueAct(
  */
 async function sendAct(dependencies: JobStepDependencies, message: JobMessage, actAfter: number): Promise<void> {
   const leftMs = actAfter - dependencies.clock.now();
-  const delaySeconds = leftMs > 0 ? Math.ceil(leftMs / 1000) + 1 : 0;
+  const delaySeconds = leftMs > 0 ? msToSecondsAtLeast(leftMs) + 1 : 0;
   await dependencies.sendMessage(encodeJobMessage({ ...message, stage: "act" }), {
     ...(delaySeconds > 0 ? { visibilityTimeout: delaySeconds } : {}),
   });
