@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buildLeaversTenant } from "../../bench/leaversTenant";
 import { startAsyncHarness, type AsyncHarness } from "./asyncHarness";
+import { maxAsyncBodyBytes } from "../../src/lib/http/readJsonBody";
 
 const tenant = buildLeaversTenant({
   subscriptions: 2,
@@ -66,5 +67,37 @@ describe("a mass offboarding in one asynchronous request", () => {
     });
     assert.ok(Buffer.byteLength(big) > 64 * 1024);
     assert.equal((await harness.post(big, { "content-length": String(Buffer.byteLength(big)) })).status, 413);
+  });
+});
+
+describe("an asynchronous request at the limits, on Azurite", () => {
+  it("takes as many of the longest guest UPNs as the body limit allows and reports every one of them", async () => {
+    const guest = (i: number): string => {
+      const domain = `${"d".repeat(43)}.com`;
+      const local = `${String(i).padStart(5, "0")}${"g".repeat(256 - domain.length - 1 - 5 - 5)}#EXT#`;
+      return `${local}@${domain}`;
+    };
+    const users: string[] = [];
+    while (
+      JSON.stringify({ userPrincipalNames: [...users, guest(users.length)], dryRun: true }).length <
+      maxAsyncBodyBytes - 64
+    ) {
+      users.push(guest(users.length));
+    }
+    assert.ok(users.every((upn) => upn.length === 256));
+    assert.ok(users.length > 8000, `${users.length} users`);
+    const accepted = await harness.post({ userPrincipalNames: users, dryRun: true }, { prefer: "respond-async" });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.chunks.total, Math.ceil(users.length / 200));
+    await harness.drain();
+    const done = await harness.get(accepted.headers.location!);
+    assert.equal(done.status, 200);
+    assert.equal(done.body.detail, "compact");
+    assert.deepEqual(
+      done.body.users.map((user) => user.userPrincipalName),
+      users,
+    );
+    const chunk = await harness.table.getEntity<Record<string, unknown>>(accepted.body.operationId, "chunk-0000");
+    assert.ok(chunk.users0 instanceof Uint8Array, "users are packed in binary properties, not a 32 K string");
   });
 });
