@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import { setTimeout as delay } from "node:timers/promises";
 import { after, afterEach, before, describe, it } from "node:test";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
 import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
-import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
+import type { LocalHostProcess } from "../local/localHostProcess";
 import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
 import { startTableFaultProxy, type TableFaultProxy } from "../support/tableFaultProxy";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
@@ -68,6 +69,21 @@ async function assertExactlySignedOut(location: string): Promise<void> {
   assert.deepEqual(remaining(), everyoneButAlice);
 }
 
+/** Resolves once the status URL answers other than 202; never, once `stop` aborts. */
+async function whenFinished(location: string, stop: AbortSignal): Promise<undefined> {
+  while (!stop.aborted) {
+    try {
+      const response = await fetch(location, { signal: stop });
+      await response.body?.cancel();
+      if (response.status !== 202) return undefined;
+      await delay(100, undefined, { signal: stop });
+    } catch {
+      // Aborted, or the host was killed under the request.
+    }
+  }
+  return new Promise<undefined>(() => undefined);
+}
+
 /**
  * Accepts alice's sign-out on a first host and arms `crash`; when it fires, SIGKILLs the host and
  * starts a second one. Undefined when the job finished before the crash point was reached.
@@ -77,6 +93,8 @@ async function crashAndRestart(
   disarm: () => void = () => undefined,
 ): Promise<string | undefined> {
   emulator.load(tenantScenario());
+  // A message an earlier run's host left behind (killed before it came back) must not run in this one.
+  await QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(jobQueueName).clearMessages();
   const first = await startHost();
   // The first listing waits until the crash point is armed, so the run is decided by the test, not by timing.
   const listing = emulator.gate({ operation: "listHostPools", limit: 1 });
@@ -86,10 +104,10 @@ async function crashAndRestart(
   const armed = crash();
   await listing.arrived();
   listing.release();
-  const finished = first
-    .waitFor("the job message to complete", (m) => isQueueEvent(m, "completed", jobQueueName))
-    .then(() => undefined);
-  const afterKill = await Promise.race([armed, finished]);
+  // The job finished before the crash point: its status URL stops answering 202.
+  const stopWatching = new AbortController();
+  const finished = whenFinished(location, stopWatching.signal);
+  const afterKill = await Promise.race([armed, finished]).finally(() => stopWatching.abort());
   if (afterKill === undefined) {
     disarm();
     return undefined;

@@ -6,11 +6,11 @@ import {
   signOutStatuses,
 } from "../engine/signOutReport";
 
+import { operationPhases, operationProgressFieldsSchema } from "../jobs/operationProgress";
+
 // The asynchronous answers, described in zod like the report so that the OpenAPI document follows them.
 
 const count = z.number().int().min(0);
-
-export const operationPhases = ["queued", "notifying", "waiting", "signingOut", "storageUnavailable"] as const;
 
 export const operationFailureSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -31,21 +31,16 @@ export const operationInfoSchema = z
   .meta({ title: "Operation" });
 
 /** The 202 of the POST and of the status URL while work remains (or while its record cannot be read). */
-export const operationProgressSchema = z.object({
+export const operationProgressSchema = operationProgressFieldsSchema.partial().extend({
   operationId: z.string(),
   status: z.literal("running"),
-  phase: z.enum(operationPhases).meta({
+  phase: z.enum([...operationPhases, "storageUnavailable"]).meta({
     description:
       "queued: waiting for a consumer; notifying: sending the messages; waiting: the grace period runs (until waitingUntil); signingOut: acting; storageUnavailable: the record cannot be read just now, so the operation is not known to be finished — keep polling.",
   }),
-  waitingUntil: z.string().optional(),
   statusUrl: z.string().meta({ description: "The same URL as the Location header: poll it, no key needed." }),
   createdAt: z.string().optional(),
   expiresAt: z.string().optional(),
-  users: count.optional(),
-  chunks: z.object({ total: count, queued: count, notified: count, done: count, failed: count }).optional(),
-  counts: signOutCountsSchema.omit({ subscriptions: true, hostPoolsScanned: true }).optional(),
-  notifications: z.object({ sent: count, failed: count, notShown: count, wouldSend: count }).optional(),
 });
 export type OperationProgressBody = z.output<typeof operationProgressSchema>;
 

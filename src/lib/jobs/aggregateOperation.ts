@@ -1,5 +1,6 @@
 import { msToSeconds } from "../base/duration";
 import { countSessions } from "../engine/buildReport";
+import type { OperationPhase, OperationProgress } from "./operationProgress";
 import { notifiesFirst } from "../engine/stagePlan";
 import { sessionKey } from "../engine/sessionKey";
 import type { ReportedError, SessionResult, SignOutReport, SignOutStatus } from "../engine/signOutReport";
@@ -16,25 +17,6 @@ import type {
 
 /** Operations with more users than this answer compactly unless the full list is asked for. */
 export const compactAboveUsers = 100;
-
-export type OperationPhase = "queued" | "notifying" | "waiting" | "signingOut";
-
-export interface OperationProgress {
-  readonly phase: OperationPhase;
-  /** While a grace period runs: when the last chunk's action may run. */
-  readonly waitingUntil?: string;
-  readonly users: number;
-  readonly chunks: {
-    readonly total: number;
-    readonly queued: number;
-    readonly notified: number;
-    readonly done: number;
-    readonly failed: number;
-  };
-  /** Sessions handled so far, over the finished chunks. */
-  readonly counts: SessionCounts;
-  readonly notifications?: NotificationCounts;
-}
 
 function addCounts<T extends object>(total: T, counts: Partial<T>): T {
   const sum: Record<string, number> = { ...(total as Record<string, number>) };
