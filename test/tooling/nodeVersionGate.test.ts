@@ -60,7 +60,7 @@ describe(`on an older Node.js (${systemNode}: ${version ?? "none"})`, { skip }, 
     assert.equal(run.stdout, "");
   });
 
-  for (const script of ["start", "test", "bench"]) {
+  for (const script of ["start", "test", "test:unit", "test:fast", "bench"]) {
     it(`npm run ${script} stops with that one line before building anything`, () => {
       const run = spawnSync("npm", ["run", script, "--silent"], { cwd: folder, env, encoding: "utf8" });
       assert.equal(run.status, 1, run.stderr);
