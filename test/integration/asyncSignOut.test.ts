@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -33,6 +33,7 @@ afterEach(async () => {
 });
 after(async () => {
   await Promise.all([emulator.close(), azurite.close()]);
+  if (caFile) rmSync(path.dirname(caFile), { recursive: true, force: true });
 });
 
 /** The built app on the local functions host, wired to the emulators only through its settings. */
