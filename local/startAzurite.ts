@@ -41,8 +41,8 @@ export class AzuritePortInUseError extends Error {
 
 /**
  * Starts the npm `azurite` package on loopback, on the given or free ports, in a temporary folder
- * that is removed on close, and also when it fails to start: the real Storage emulator, never an
- * in-memory stand-in.
+ * that is removed on close, when it fails to start, and by Azurite itself when this process ends
+ * without closing it: the real Storage emulator, never an in-memory stand-in.
  */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteInstance> {
   const location = mkdtempSync(path.join(tmpdir(), "avd-azurite-"));
@@ -50,6 +50,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   const child = spawn(
     process.execPath,
     [
+      path.join(__dirname, "azuriteProcess.js"),
       entry,
       "--location",
       location,
@@ -68,7 +69,8 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
       "--disableTelemetry",
       "--skipApiVersionCheck",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // Azurite's stdin stays open while this process lives: when it closes, Azurite ends (azuriteProcess.ts).
+    { stdio: ["pipe", "pipe", "pipe"] },
   );
   const endpoints = new Map<string, string>();
   let output = "";
