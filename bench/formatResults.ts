@@ -159,8 +159,6 @@ export function formatReport(
 ): string {
   const { reads, deletes } = armThrottlingModel;
   return [
-    "### Benchmark",
-    "",
     "`npm run bench` drives the built `userSignout` function (real handler, SDK and managed-identity flow) against the HTTPS emulator with a fixed latency per ARM call; 4 session hosts per host pool, 2 other users' sessions per host. *Warm* is the median of later requests through the same instance, *cold* the first request of a fresh process (token, clients, TLS). The floor is the critical path of three dependent round trips (list host pools → list sessions → delete). The runbook column runs its algorithm (sequential, the whole pool listed once per session host) through the same SDK and emulator, or estimates it from its exact call count × latency (est.). Every run is checked first: all of the user's sessions gone, nobody else's touched.",
     "",
     formatMainTable(results),

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { format } from "prettier";
+import { format, resolveConfig } from "prettier";
 import { startEmulator } from "../emulator/startEmulator";
 import { armThrottlingModel, armThrottlingSource } from "./armThrottlingModel";
+import { replaceBenchmarkSection } from "./benchmarkReadmeSection";
 import { buildBenchTenant } from "./benchTenant";
 import { evaluateTargets, stormTargetUsers } from "./evaluateTargets";
 import {
@@ -30,12 +32,24 @@ import { formatVerification, measureVerification, type VerificationResult } from
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const benchDirectory = path.join(projectRoot, "bench");
+/** Git-ignored: a benchmark run leaves the tree as it found it unless told to update the README. */
+const resultsDirectory = path.join(benchDirectory, "results");
+const readmeFile = path.join(projectRoot, "README.md");
 const entryFile = path.join(projectRoot, "dist", "functions", "userSignout.js");
+
+const usage = `Usage: npm run bench -- [--update-readme]
+
+Writes bench/results/results.json and bench/results/README-section.md (git-ignored).
+  --update-readme  also write the tracked bench/results.json and the README's benchmark section
+                   (a full run only)
+Environment: BENCH_QUICK=1 (the smallest size and a storm of 10), BENCH_ONLY=20x50@40 | storm | async,
+BENCH_STORM=10,50, BENCH_ASYNC_LEAVERS=1000. A partial run writes bench/results/partial.json.
+`;
 
 /**
  * `BENCH_QUICK=1` runs the small size and a storm of 10 only, to check the bench itself;
  * `BENCH_ONLY=20x50@40` one row, to dig into it (`BENCH_ONLY=storm`: the storm alone);
- * `BENCH_STORM=10,50` the storm at these sizes (`0`: no storm). None of them writes results.
+ * `BENCH_STORM=10,50` the storm at these sizes (`0`: no storm). They write bench/results/partial.json only.
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY;
@@ -107,7 +121,35 @@ function machineInfo(): MachineInfo {
   };
 }
 
+function readArguments(): { readonly updateReadme: boolean } {
+  let values: { "update-readme"?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { "update-readme": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    const sentence = (error instanceof Error ? error.message : String(error)).split(". ")[0];
+    return exitWith(`npm run bench: ${sentence} (npm run bench -- --help lists the options)`, 2);
+  }
+  if (values.help === true) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  if (values["update-readme"] === true && partial) {
+    exitWith("npm run bench: --update-readme needs a full run; unset BENCH_QUICK, BENCH_ONLY and BENCH_STORM", 2);
+  }
+  return { updateReadme: values["update-readme"] === true };
+}
+
+function exitWith(line: string, code: number): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
+  const { updateReadme } = readArguments();
   if (!existsSync(entryFile)) throw new Error(`${entryFile} is missing: run npm run build first (npm run bench does)`);
   const log = (line: string): void => console.error(`bench: ${line}`);
   const machine = machineInfo();
@@ -209,26 +251,32 @@ async function main(): Promise<void> {
   );
 
   const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, verification, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  mkdirSync(resultsDirectory, { recursive: true });
+  const written: string[] = [];
+  const write = (file: string, content: string): void => {
+    writeFileSync(file, content);
+    written.push(path.relative(projectRoot, file));
+  };
   if (partial) {
-    const file = path.join(os.tmpdir(), "avd-bench-partial.json");
-    writeFileSync(file, json);
-    log(`partial run: wrote ${file} only`);
+    write(path.join(resultsDirectory, "partial.json"), json);
   } else {
-    writeFileSync(path.join(benchDirectory, "results.json"), json);
-    // Formatted as `npm run lint` expects, so a fresh run leaves the tree lint-clean.
+    // Formatted as `npm run lint` expects, so that the section can go into the README as it is.
     const report = formatReport(results, importCost, outcomes, machine, storm);
     const withVerification = verification === undefined ? report : `${report}\n${formatVerification(verification)}\n`;
     const withAsync =
       asyncOffboarding === undefined
         ? withVerification
         : `${withVerification}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
-    const markdown = await format(withAsync, {
-      parser: "markdown",
-      printWidth: 120,
-    });
-    writeFileSync(path.join(benchDirectory, "README-section.md"), markdown);
-    log("wrote bench/results.json and bench/README-section.md");
+    const markdown = await format(withAsync, { parser: "markdown", printWidth: 120 });
+    write(path.join(resultsDirectory, "results.json"), json);
+    write(path.join(resultsDirectory, "README-section.md"), markdown);
+    if (updateReadme) {
+      write(path.join(benchDirectory, "results.json"), json);
+      const readme = replaceBenchmarkSection(readFileSync(readmeFile, "utf8"), markdown);
+      write(readmeFile, await format(readme, { ...(await resolveConfig(readmeFile)), filepath: readmeFile }));
+    }
   }
+  log(`wrote ${written.join(", ")}`);
   // Targets are reported, never enforced; a wrong answer is a failure.
   process.exitCode = problems.length === 0 ? 0 : 1;
 }

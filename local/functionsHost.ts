@@ -93,6 +93,16 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A port in use is the machine's state, not a fault of the host: one line, to the parent if there is one.
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  if (code === "EADDRINUSE" && typeof port === "number") {
+    if (process.send) process.send({ portInUse: port }, () => process.exit(1));
+    else {
+      console.error(`functions host: port ${port} is in use`);
+      process.exit(1);
+    }
+    return;
+  }
   console.error(error);
   process.exit(1);
 });

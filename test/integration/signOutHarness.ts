@@ -16,8 +16,12 @@ export interface CallResult {
 
 export interface SignOutHarness {
   readonly emulator: RunningEmulator;
-  /** The real handler wired to the emulator through the settings it reads in Azure. */
-  handler(settings?: Record<string, string>, clock?: Clock): HttpHandler;
+  /**
+   * The real handler wired to the emulator through the settings it reads in Azure. The app retries
+   * a failing call until the request's deadline; `retries` caps that for a test of a fault that
+   * never ends, which would otherwise retry for half a minute, paced by the instance's read budget.
+   */
+  handler(settings?: Record<string, string>, clock?: Clock, retries?: RetryCap): HttpHandler;
   /** The real handler on a runtime the test holds (to watch its ARM budget). */
   handlerFor(runtime: AppRuntime): HttpHandler;
   /** The instance's runtime itself, to drive the engine with signals a test controls. */
@@ -31,6 +35,10 @@ export interface SignOutHarness {
   close(): Promise<void>;
 }
 
+export interface RetryCap {
+  readonly maxRetries: number;
+}
+
 let invocation = 0;
 
 /** `now`: the emulator's clock (token expiry, listing lag), for tests that move time with the app's clock. */
@@ -42,7 +50,7 @@ export async function startSignOutHarness(
   // The identity library reads these from the process environment, exactly as in App Service.
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
-  const runtimeLoader = (settings: Record<string, string>, clock?: Clock) =>
+  const runtimeLoader = (settings: Record<string, string>, clock?: Clock, retries?: RetryCap) =>
     createRuntimeLoader({
       ...(clock === undefined ? {} : { clock }),
       environment: {
@@ -56,7 +64,7 @@ export async function startSignOutHarness(
       // that tests of persistent failures stay fast (Retry-After is still honoured as sent).
       armPipelineOptions: {
         tlsOptions: { ca: emulator.caCertificatePem },
-        retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40 },
+        retryOptions: { retryDelayInMs: 10, maxRetryDelayInMs: 40, ...retries },
       },
     });
   return {
@@ -66,8 +74,8 @@ export async function startSignOutHarness(
       if (!runtime.ok) throw new Error(runtime.error.message);
       return runtime.value;
     },
-    handler(settings = {}, clock) {
-      return createUserSignoutHandler(runtimeLoader(settings, clock));
+    handler(settings = {}, clock, retries) {
+      return createUserSignoutHandler(runtimeLoader(settings, clock, retries));
     },
     handlerFor(runtime) {
       return createUserSignoutHandler(() => ({ ok: true, value: runtime }));

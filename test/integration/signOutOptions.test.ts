@@ -269,11 +269,19 @@ describe("many users at once", () => {
         { match: { operation: "listUserSessions", hostPool: "HP-Delta" }, status: 500, code: "InternalServerError" },
       ],
     });
-    const result = await harness.post(harness.handler(), {
+    // The fault never ends: the pipeline gives up after two retries instead of at the deadline.
+    const result = await harness.post(harness.handler({}, undefined, { maxRetries: 2 }), {
       userPrincipalNames: ["alice@contoso.com", "carol@contoso.com"],
     });
     assert.equal(result.status, 502);
     assert.equal(result.body.status, "failed");
+    const deltaListings = harness.emulator
+      .calls()
+      .filter((call) => call.operation === "listUserSessions" && call.hostPool === "HP-Delta");
+    assert.deepEqual(
+      deltaListings.map((call) => call.status),
+      [500, 500, 500],
+    );
     assert.deepEqual(
       result.body.users.map((u) => u.status),
       ["failed", "failed"],

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
@@ -8,6 +10,8 @@ interface Ready {
   readonly functionsUrl: string;
   readonly stateUrl: string;
   readonly functionKey: string;
+  /** The demo's own process, the functions host and Azurite. */
+  readonly pids: readonly number[];
 }
 
 interface StateSession {
@@ -15,19 +19,21 @@ interface StateSession {
 }
 
 const projectRoot = path.resolve(__dirname, "..", "..", "..");
+// The demo's temporary folders go here (os.tmpdir() follows TMPDIR), so the test sees exactly its own.
+const demoTmp = mkdtempSync(path.join(tmpdir(), "avd-demo-test-"));
 let demo: ChildProcess;
+let exited: Promise<number | null>;
 let ready: Ready;
 const printed: string[] = [];
 
 before(async () => {
-  // The same entry `npm start` runs, on free ports; it serves the built app from package.json main.
+  // The command `npm start` runs, on free ports, without building again (npm test has built).
   demo = spawn(
     process.execPath,
-    [path.join(projectRoot, ".build", "local", "startLocalDemo.js"), "--port", "0", "--state-port", "0"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+    [path.join(projectRoot, "scripts", "launchLocalDemo.mjs"), "--no-build", "--port", "0", "--state-port", "0"],
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, TMPDIR: demoTmp } },
   );
+  exited = new Promise((resolve) => demo.once("exit", (code) => resolve(code)));
   ready = await new Promise<Ready>((resolve, reject) => {
     demo.once("exit", (code) => reject(new Error(`the local demo exited with ${code}`)));
     createInterface({ input: demo.stdout! }).on("line", (line) => {
@@ -37,8 +43,10 @@ before(async () => {
   });
 });
 
-after(() => {
-  demo.kill();
+after(async () => {
+  if (demo.exitCode === null && demo.signalCode === null) demo.kill("SIGKILL");
+  await exited;
+  rmSync(demoTmp, { recursive: true, force: true });
 });
 
 async function signOut(body: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -129,4 +137,22 @@ describe("the local demo (npm start)", () => {
     assert.equal(answer.status, 200);
     assert.ok(!(await sessions()).some((session) => session.userPrincipalName === "erin@contoso.com"));
   });
+
+  // Last: it stops the demo the other tests use.
+  it("stops on Ctrl+C (SIGINT) leaving no temporary folder and no process behind", async () => {
+    assert.ok(readdirSync(demoTmp).length > 0, "the running demo keeps its CA and Azurite's data in TMPDIR");
+    demo.kill("SIGINT");
+    assert.equal(await exited, 0);
+    assert.deepEqual(readdirSync(demoTmp), []);
+    assert.deepEqual(ready.pids.filter(isAlive), []);
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
