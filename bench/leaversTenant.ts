@@ -7,6 +7,8 @@ export interface LeaversTenantSize {
   readonly sessionHostsPerPool: number;
   /** Users leaving at once; each holds one session somewhere in the tenant. */
   readonly leavers: number;
+  /** Sessions each leaver holds, on consecutive hosts (1 by default). */
+  readonly sessionsPerLeaver?: number;
 }
 
 export interface LeaversTenant {
@@ -52,7 +54,9 @@ export function buildLeaversTenant(size: LeaversTenantSize, latencyMs = 0): Leav
   for (const at of hosts) add(at, `staff-${at.subscription}-${at.pool}-${at.host}@contoso.com`, true);
   leavers.forEach((leaver, index) => {
     const at = hosts[index % hosts.length]!;
-    add(at, index % 7 === 3 ? leaver.toUpperCase() : leaver, false);
+    for (let extra = 0; extra < (size.sessionsPerLeaver ?? 1); extra++) {
+      add(hosts[(index + extra * 7) % hosts.length]!, index % 7 === 3 ? leaver.toUpperCase() : leaver, false);
+    }
     if (index % 10 === 0) add(at, `${leaver}.evil.example`, true);
   });
   const scenario: Scenario = {

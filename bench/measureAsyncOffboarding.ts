@@ -10,9 +10,21 @@ import { startAzurite } from "../local/startAzurite";
 import { jobQueueName, poisonQueueName } from "../src/lib/jobs/jobNames";
 import { buildLeaversTenant, type LeaversTenantSize } from "./leaversTenant";
 
+export interface AsyncOffboardingOptions {
+  /** The request's `verify` (asynchronous calls verify by default). */
+  readonly verify?: boolean;
+  readonly dryRun?: boolean;
+}
+
 export interface AsyncOffboardingResult {
   readonly size: LeaversTenantSize;
   readonly latencyMs: number;
+  readonly verify: boolean;
+  readonly dryRun: boolean;
+  /** Bytes of the status URL's final answer (compact above 100 users). */
+  readonly finalAnswerBytes: number;
+  /** Bytes of the same answer with ?detail=full, read once at the end. */
+  readonly fullAnswerBytes: number;
   /** From the POST to the status URL's final answer (polled every 100 ms). */
   readonly wallMs: number;
   readonly acceptMs: number;
@@ -33,7 +45,10 @@ export async function measureAsyncOffboarding(
   size: LeaversTenantSize,
   latencyMs: number,
   log: (line: string) => void,
+  options: AsyncOffboardingOptions = {},
 ): Promise<AsyncOffboardingResult> {
+  const verify = options.verify ?? true;
+  const dryRun = options.dryRun ?? false;
   const tenant = buildLeaversTenant(size, latencyMs);
   const emulator = await startEmulator({ scenario: tenant.scenario });
   const azurite = await startAzurite();
@@ -74,7 +89,7 @@ export async function measureAsyncOffboarding(
     const accepted = await fetch(`http://127.0.0.1:${port}/api/avd/user-signout`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-functions-key": functionKey, prefer: "respond-async" },
-      body: JSON.stringify({ userPrincipalNames: tenant.leavers, reason: "Benchmark: leavers" }),
+      body: JSON.stringify({ userPrincipalNames: tenant.leavers, reason: "Benchmark: leavers", verify, dryRun }),
     });
     const acceptMs = performance.now() - started;
     await accepted.body?.cancel();
@@ -96,15 +111,22 @@ export async function measureAsyncOffboarding(
     const wallMs = performance.now() - started;
     const problems: string[] = [];
     if (final === undefined) problems.push("the operation did not finish within 6000 polls");
-    const report = (await final?.json()) as { counts?: { signedOut: number } } | undefined;
+    const text = (await final?.text()) ?? "";
+    const report = (text === "" ? undefined : JSON.parse(text)) as
+      { counts?: { signedOut: number; wouldSignOut: number; sessionsFound: number } } | undefined;
     if (final?.status !== 200) problems.push(`the final answer was ${final?.status ?? "none"}`);
-    if (report?.counts?.signedOut !== size.leavers)
-      problems.push(`signed out ${report?.counts?.signedOut} of ${size.leavers}`);
+    const expected = size.leavers * (size.sessionsPerLeaver ?? 1);
+    const handled = dryRun ? report?.counts?.wouldSignOut : report?.counts?.signedOut;
+    if (handled !== expected) problems.push(`${dryRun ? "would sign out" : "signed out"} ${handled} of ${expected}`);
+    const full = await fetch(`${location}&detail=full`);
+    const fullAnswerBytes = Buffer.byteLength(await full.text());
     const remaining = emulator
       .sessions()
       .map((s) => `${s.subscriptionId}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
       .sort();
-    if (JSON.stringify(remaining) !== JSON.stringify(tenant.bystanders)) problems.push("bystanders' sessions changed");
+    if (!dryRun && JSON.stringify(remaining) !== JSON.stringify(tenant.bystanders)) {
+      problems.push("bystanders' sessions changed");
+    }
     const calls = emulator.calls();
     const readBound = 10 * (tenant.subscriptions + tenant.hostPools);
     const armReads = calls.filter((call) => call.method === "GET").length;
@@ -112,6 +134,10 @@ export async function measureAsyncOffboarding(
     return {
       size,
       latencyMs,
+      verify,
+      dryRun,
+      finalAnswerBytes: Buffer.byteLength(text),
+      fullAnswerBytes,
       wallMs: Math.round(wallMs),
       acceptMs: Math.round(acceptMs),
       finalStatus: final?.status ?? 0,
@@ -131,13 +157,21 @@ export async function measureAsyncOffboarding(
   }
 }
 
-export function formatAsyncOffboarding(result: AsyncOffboardingResult): string {
-  const { size } = result;
+const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(2)} MB`;
+
+export function formatAsyncOffboarding(results: readonly AsyncOffboardingResult[]): string {
   return [
     "Asynchronous offboarding (Prefer: respond-async; the local functions host's queue triggers over Azurite; status polled every 100 ms):",
     "",
-    "| Leavers | Tenant (S×P×hosts @ latency) | Wall (POST → final answer) | POST answered 202 in | ARM reads (≤ 10 × (S + H)) | ARM deletes | Messages processed | Final |",
-    "| ------- | ---------------------------- | -------------------------- | -------------------- | -------------------------- | ----------- | ------------------ | ----- |",
-    `| ${size.leavers} | ${size.subscriptions}×${size.hostPoolsPerSubscription}×${size.sessionHostsPerPool} @${result.latencyMs}ms | ${result.wallMs} ms | ${result.acceptMs} ms | ${result.armReads} (≤ ${result.readBound}) | ${result.armWrites} | ${result.messagesProcessed} | ${result.finalStatus} |`,
+    "| Leavers × sessions | Request | Tenant (S×P×hosts @ latency) | Wall (POST → final answer) | POST answered 202 in | ARM reads (≤ 10 × (S + H)) | ARM writes | Messages processed | Final | Final answer (compact above 100 users) | Same with ?detail=full |",
+    "| ------------------ | ------- | ---------------------------- | -------------------------- | -------------------- | -------------------------- | ---------- | ------------------ | ----- | -------------------------------------- | ---------------------- |",
+    ...results.map((result) => {
+      const { size } = result;
+      const request = [
+        result.dryRun ? "dry run" : "sign out",
+        result.verify && !result.dryRun ? "verify" : "no verify",
+      ].join(", ");
+      return `| ${size.leavers} × ${size.sessionsPerLeaver ?? 1} | ${request} | ${size.subscriptions}×${size.hostPoolsPerSubscription}×${size.sessionHostsPerPool} @${result.latencyMs}ms | ${result.wallMs} ms | ${result.acceptMs} ms | ${result.armReads} (≤ ${result.readBound}) | ${result.armWrites} | ${result.messagesProcessed} | ${result.finalStatus} | ${mb(result.finalAnswerBytes)} | ${mb(result.fullAnswerBytes)} |`;
+    }),
   ].join("\n");
 }
