@@ -203,3 +203,54 @@ describe("asynchronous sign-out while Table storage is unavailable", () => {
     assert.equal(emulator.calls().length, 0);
   });
 });
+
+describe("the status URL", () => {
+  it("checks the token against the summary alone: an unknown id and a wrong token cost one point read each and answer the same", async () => {
+    emulator.load(tenantScenario());
+    const host = await startHost();
+    const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com", dryRun: true });
+    const location = new URL(accepted.headers.get("location")!);
+    await pollLocation(location.toString());
+    const answer = async (url: URL): Promise<{ status: number; code: string; reads: number }> => {
+      const before = proxy.requests.length;
+      const response = await fetch(url);
+      const body = (await response.json()) as { error: { code: string } };
+      return { status: response.status, code: body.error.code, reads: proxy.requests.length - before };
+    };
+    const wrongToken = new URL(location);
+    wrongToken.searchParams.set("token", "A".repeat(43));
+    const unknownId = new URL(location);
+    unknownId.pathname = unknownId.pathname.replace(/[\w-]{22}$/, "AAAAAAAAAAAAAAAAAAAAAA");
+    assert.deepEqual(await answer(wrongToken), { status: 404, code: "OperationNotFound", reads: 1 });
+    assert.deepEqual(await answer(unknownId), { status: 404, code: "OperationNotFound", reads: 1 });
+  });
+
+  it("answers a large operation compactly and lists every session page by page with ?detail=sessions", async () => {
+    emulator.load(tenantScenario());
+    const host = await startHost();
+    const nobody = Array.from({ length: 199 }, (_, i) => `nobody${i}@contoso.com`);
+    const users = ["alice@contoso.com", ...nobody, "bob@contoso.com"];
+    const accepted = await postAsync(host, { userPrincipalNames: users, dryRun: true });
+    const polled = await pollLocation(accepted.headers.get("location")!);
+    assert.equal(polled.final.status, 200);
+    assert.equal(polled.body.detail, "compact");
+    assert.equal(polled.body.sessionPages, 2);
+    assert.deepEqual(polled.body.sessions, [], "nothing failed, so the compact answer lists no session");
+    const pages: { sessions: { userPrincipalName: string }[]; nextPage?: string; page: number }[] = [];
+    let next: string | undefined = `${accepted.headers.get("location")!}&detail=sessions&page=0`;
+    while (next !== undefined) {
+      const response = await fetch(next);
+      assert.equal(response.status, 200);
+      const page = (await response.json()) as (typeof pages)[number];
+      pages.push(page);
+      next = page.nextPage;
+    }
+    assert.deepEqual(
+      pages.map((page) => [page.page, page.sessions.map((s) => s.userPrincipalName.toLowerCase()).sort()]),
+      [
+        [0, ["alice@contoso.com", "alice@contoso.com", "alice@contoso.com", "alice@contoso.com"]],
+        [1, ["bob@contoso.com", "bob@contoso.com"]],
+      ],
+    );
+  });
+});
