@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { repositoryRoot, sourceFiles } from "../support/sourceFiles";
 
-const root = path.resolve(__dirname, "..", "..", "..");
-
-function sourceFiles(directory: string): string[] {
-  return readdirSync(path.join(root, directory), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(path.join(directory, entry.name))
-      : entry.name.endsWith(".ts")
-        ? [path.join(directory, entry.name)]
-        : [],
-  );
-}
+const root = repositoryRoot;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), "utf8");

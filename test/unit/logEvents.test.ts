@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { logEvent, logEventNames } from "../../src/lib/base/logEvents";
+import { repositoryRoot, sourceFiles } from "../support/sourceFiles";
 
-const root = path.resolve(__dirname, "..", "..", "..");
-
-function sources(directory: string): string[] {
-  return readdirSync(path.join(root, directory), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(path.join(directory, entry.name))
-      : entry.name.endsWith(".ts")
-        ? [path.join(directory, entry.name)]
-        : [],
-  );
-}
+const root = repositoryRoot;
+const sources = sourceFiles;
 
 describe("log events", () => {
   it("are written only through logEvent, so every line is one JSON object with a known name", () => {

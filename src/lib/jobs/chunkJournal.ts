@@ -1,7 +1,14 @@
 import type { ActionJournal } from "../engine/actionJournal";
 import type { SignOutStage } from "../engine/signOutOrder";
+import type { SessionResult } from "../engine/signOutReport";
 import type { JournalEntry } from "./operationRecord";
 import type { OperationStore } from "./operationStore";
+
+/** A session's result as the journal records it, tagged with the delivery that wrote it. */
+export function journalOutcome(result: SessionResult, run: string): Omit<JournalEntry, "chunk" | "intent"> {
+  const { outcome, upstreamStatus, error, notification, notificationError, verified, ...session } = result;
+  return { session, outcome, upstreamStatus, error, notification, notificationError, verified, outcomeRun: run };
+}
 
 export interface ChunkJournal extends ActionJournal {
   /** A write of the journal failed: the delivery must not finish the chunk, only be retried. */
@@ -46,16 +53,7 @@ export function createChunkJournal(
         await store.recordOutcomes(
           operationId,
           chunk,
-          results.map(({ outcome, upstreamStatus, error, notification, notificationError, verified, ...session }) => ({
-            session,
-            outcome,
-            upstreamStatus,
-            error,
-            notification,
-            notificationError,
-            verified,
-            outcomeRun: run,
-          })),
+          results.map((result) => journalOutcome(result, run)),
         );
       } catch (error) {
         // The results stand; only their record is missing, so the delivery is retried, not failed.

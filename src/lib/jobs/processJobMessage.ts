@@ -7,7 +7,7 @@ import { sessionKey } from "../engine/sessionKey";
 import { stagesFor } from "../engine/stagePlan";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import type { SessionResult } from "../engine/signOutReport";
-import { createChunkJournal } from "./chunkJournal";
+import { createChunkJournal, journalOutcome } from "./chunkJournal";
 import { finishOperation } from "./finishOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
 import { isTerminal, type ChunkRecord, type JournalEntry, type OperationSummary } from "./operationRecord";
@@ -150,16 +150,7 @@ export async function processJobMessage(
     await store.recordOutcomes(
       operationId,
       message.chunk,
-      stale.map(({ outcome, upstreamStatus, error, notification, notificationError, verified, ...session }) => ({
-        session,
-        outcome,
-        upstreamStatus,
-        error,
-        notification,
-        notificationError,
-        verified,
-        outcomeRun: dependencies.run,
-      })),
+      stale.map((session) => journalOutcome(session, dependencies.run)),
     );
   }
   const result = toChunkResult(resolved);

@@ -1,21 +1,19 @@
 import { countSessions, reportWithSessions } from "../engine/buildReport";
 import { sessionKey } from "../engine/sessionKey";
 import type { SignOutOrder } from "../engine/signOutOrder";
-import type { ReportedError, SessionOutcome, SessionResult, SignOutReport } from "../engine/signOutReport";
+import {
+  sessionOutcomes,
+  type ReportedError,
+  type SessionOutcome,
+  type SessionResult,
+  type SignOutReport,
+} from "../engine/signOutReport";
 import { chunkResultBounds, type ChunkResult, type JournalEntry } from "./operationRecord";
 
 /** Outcomes only an action (or a dry run of one) writes; `pendingAction` is the notify stage's. */
-const actOutcomes: ReadonlySet<SessionOutcome> = new Set([
-  "signedOut",
-  "disconnected",
-  "alreadyDisconnected",
-  "alreadyGone",
-  "wouldSignOut",
-  "wouldDisconnect",
-  "failed",
-  "deadlineExceeded",
-  "stillPresent",
-]);
+const actOutcomes: ReadonlySet<SessionOutcome> = new Set(
+  sessionOutcomes.filter((outcome) => outcome !== "pendingAction"),
+);
 
 function isActOutcome(outcome: SessionOutcome | undefined): boolean {
   return outcome !== undefined && actOutcomes.has(outcome);
