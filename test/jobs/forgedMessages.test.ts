@@ -5,6 +5,9 @@ import { startAsyncHarness, type AsyncHarness } from "./asyncHarness";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "../integration/tenantScenario";
 import { encodeJobMessage } from "../../src/lib/jobs/jobMessage";
 import { newOperationId } from "../../src/lib/jobs/operationToken";
+import { InvocationContext } from "@azure/functions";
+import { createRuntimeLoader } from "../../src/lib/app/createRuntimeLoader";
+import { createJobConsumerHandler } from "../../src/lib/jobs/jobConsumerHandlers";
 
 let harness: AsyncHarness;
 
@@ -145,5 +148,27 @@ describe("every message replayed after completion changes nothing", () => {
     const again = await harness.get(accepted.headers.location!);
     assert.deepEqual(again.body.counts, first.body.counts);
     assert.deepEqual(again.body.sessions, first.body.sessions);
+  });
+});
+
+describe("an account protected after its job was accepted", () => {
+  it("is not touched: the consumer refuses the chunk as a whole and the operation reads failed, naming it", async () => {
+    const { location, operationId } = await acceptedAlice();
+    // The instance that consumes the job reads AVD_PROTECTED_USERS as it is now.
+    const later = createRuntimeLoader({
+      environment: { ...harness.settings, AVD_PROTECTED_USERS: "Alice@Contoso.com" },
+      armPipelineOptions: { tlsOptions: { ca: harness.emulator.caCertificatePem } },
+    });
+    const consumer = createJobConsumerHandler(later);
+    await consumer(
+      { v: 2, operationId, chunk: 0, stage: "all" },
+      new InvocationContext({ invocationId: "later", functionName: "userSignoutJob", logHandler: () => undefined }),
+    );
+    assert.equal(harness.emulator.calls().length, 0, "no ARM call");
+    assert.deepEqual(remaining(), [...everyoneButAlice, ...aliceSessions].sort());
+    const done = await harness.get(location);
+    assert.equal(done.status, 502);
+    assert.equal(done.body.operation.failures[0]?.code, "ProtectedAccount");
+    assert.match(done.body.operation.failures[0]?.message ?? "", /alice@contoso\.com/);
   });
 });

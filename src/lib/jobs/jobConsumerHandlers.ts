@@ -55,6 +55,7 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
           clock: runtime.clock,
           maxRunMs: runtime.config.jobMessageTimeoutMs,
           run: `${context.invocationId}/${randomUUID()}`,
+          protectedUsers: runtime.config.protectedUsers,
         },
         message.value,
       );

@@ -3,6 +3,7 @@ import { setMaxListeners } from "node:events";
 import { deadlineSignal, type Clock } from "../base/clock";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { countNotifications } from "../engine/buildReport";
+import { findProtectedAccounts } from "../engine/findProtectedAccounts";
 import { sessionKey } from "../engine/sessionKey";
 import { stagesFor } from "../engine/stagePlan";
 import type { SignOutOrder } from "../engine/signOutOrder";
@@ -27,6 +28,8 @@ export interface JobStepDependencies {
   readonly maxRunMs: number;
   /** This delivery's id: the journal tags the outcomes it writes with it. */
   readonly run: string;
+  /** AVD_PROTECTED_USERS as the instance reads it now: a job accepted before an account was protected does not touch it. */
+  readonly protectedUsers: readonly string[];
 }
 
 /** Why a message was refused: logged, counted and deleted, never acted on. */
@@ -36,7 +39,8 @@ export type RefusalReason =
   | "unknownChunk"
   | "stageNotInPlan"
   | "actBeforeNotice"
-  | "actBeforeGracePeriod";
+  | "actBeforeGracePeriod"
+  | "protectedAccount";
 
 export type JobStepOutcome =
   | { readonly kind: "refused"; readonly reason: RefusalReason }
@@ -109,8 +113,18 @@ export async function processJobMessage(
     return { kind: "deadlineExceeded" };
   }
 
-  const before = message.stage === "notify" ? [] : await store.readJournal(operationId, message.chunk);
   const order = orderFor(summary.value, chunk, message.stage);
+  const protectedNamed = findProtectedAccounts(order, dependencies.protectedUsers);
+  if (protectedNamed.length > 0) {
+    const failure = {
+      code: "ProtectedAccount",
+      message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.join(", ")}. Nothing was done for its users.`,
+    };
+    await writeChunk(store, operationId, stored, (current) => ({ ...current, state: "failed", failure }));
+    await finishOperation(store, operationId, clock.now());
+    return refused("protectedAccount");
+  }
+  const before = message.stage === "notify" ? [] : await store.readJournal(operationId, message.chunk);
   const journal = createChunkJournal(store, operationId, message.chunk, message.stage, dependencies.run);
   const jobLeftMs = summary.value.deadlineAt - now;
   const runMs = Math.min(jobLeftMs, dependencies.maxRunMs);
