@@ -20,6 +20,8 @@ export interface AppVariant {
 export interface ReferenceSide {
   readonly wallMs: readonly number[];
   readonly cpuMs: readonly number[];
+  /** TLS connections opened per measured run: 0 when the side stayed warm. */
+  readonly newTlsConnections: readonly number[];
   readonly medianWallMs: number;
   readonly medianCpuMs: number;
 }
@@ -139,8 +141,8 @@ function startReferenceClient(extraCaCertsFile: string): Promise<ReferenceClient
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const loadAverage = (): number[] => os.loadavg().map((load) => Math.round(load * 100) / 100);
 
-function side(wallMs: number[], cpuMs: number[]): ReferenceSide {
-  return { wallMs, cpuMs, medianWallMs: median(wallMs), medianCpuMs: median(cpuMs) };
+function side(wallMs: number[], cpuMs: number[], newTlsConnections: number[]): ReferenceSide {
+  return { wallMs, cpuMs, newTlsConnections, medianWallMs: median(wallMs), medianCpuMs: median(cpuMs) };
 }
 
 /**
@@ -218,6 +220,8 @@ async function measureRow(
 
   const referenceWall: number[] = [];
   const referenceCpu: number[] = [];
+  const referenceTls: number[] = [];
+  const appTls = workers.map((): number[] => []);
   const appWall = workers.map((): number[] => []);
   const appCpu = workers.map((): number[] => []);
   const before = loadAverage();
@@ -231,6 +235,7 @@ async function measureRow(
         if (round > 0) {
           referenceWall.push(run.wallMs);
           referenceCpu.push(run.cpuMs);
+          referenceTls.push(run.newTlsConnections);
         }
         continue;
       }
@@ -252,15 +257,16 @@ async function measureRow(
       if (round > 0) {
         appWall[who]!.push(result.wallMs);
         appCpu[who]!.push(result.cpuMs);
+        appTls[who]!.push(result.newTlsConnections);
       }
     }
   }
   const after = loadAverage();
   for (const { worker } of workers) await worker.stop();
 
-  const referenceSide = side(referenceWall, referenceCpu);
+  const referenceSide = side(referenceWall, referenceCpu, referenceTls);
   const apps = workers.map(({ variant, firstRss, peakRss }, index): VariantResult => {
-    const app = side(appWall[index]!, appCpu[index]!);
+    const app = side(appWall[index]!, appCpu[index]!, appTls[index]!);
     const maxSockets = Number(variant.settings.AVD_ARM_MAX_SOCKETS ?? configDefaults.armMaxSockets);
     return {
       label: variant.label,
@@ -293,6 +299,7 @@ async function measureRow(
   };
 }
 
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 export function formatReference(rows: readonly ReferenceRow[]): string {
@@ -306,6 +313,7 @@ export function formatReference(rows: readonly ReferenceRow[]): string {
     "CPU ÷ reference",
     "Floor (3 × lat.) / socket-cap floor",
     "Wall ÷ floor",
+    "New TLS conns (reference / app, all rounds)",
     "Peak RSS (1st request / all)",
     "Load avg (before → after)",
   ];
@@ -322,6 +330,7 @@ export function formatReference(rows: readonly ReferenceRow[]): string {
         `${app.cpuRatio.toFixed(2)}×`,
         `${row.floorMs} ms / ${app.socketFloorMs} ms`,
         `${(app.medianWallMs / row.floorMs).toFixed(2)}×`,
+        `${sum(row.reference.newTlsConnections)} / ${sum(app.newTlsConnections)}`,
         `${mib(app.firstRequestRssBytes)} / ${mib(app.peakRssBytes)}`,
         `${row.loadAverage.before.join(" ")} → ${row.loadAverage.after.join(" ")}`,
       ]),

@@ -18,7 +18,17 @@ interface Page {
   readonly nextLink?: string | null;
 }
 
-function call(method: string, url: string, token: string): Promise<{ status: number; text: string }> {
+/** A kept-alive socket the server closed meanwhile fails at once: such a request is sent again, once. */
+async function call(method: string, url: string, token: string): Promise<{ status: number; text: string }> {
+  try {
+    return await send(method, url, token);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket !== true) throw error;
+    return send(method, url, token);
+  }
+}
+
+function send(method: string, url: string, token: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = request(url, { method, agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
       let text = "";
@@ -30,7 +40,10 @@ function call(method: string, url: string, token: string): Promise<{ status: num
       });
       response.on("error", reject);
     });
-    outgoing.on("error", reject);
+    outgoing.on("error", (error: Error & { reusedSocket?: boolean }) => {
+      error.reusedSocket = outgoing.reusedSocket && (error as NodeJS.ErrnoException).code === "ECONNRESET";
+      reject(error);
+    });
     outgoing.end();
   });
 }
@@ -97,12 +110,12 @@ async function run(message: ReferenceRequest): Promise<ReferenceRun> {
   };
 }
 
-function send(message: ReferenceMessage): void {
+function reply(message: ReferenceMessage): void {
   process.send?.(message);
 }
 
 process.on("message", (message: ReferenceRequest) => {
-  run(message).then(send, (error: unknown) => send({ type: "fault", message: String(error) }));
+  run(message).then(reply, (error: unknown) => reply({ type: "fault", message: String(error) }));
 });
 process.on("disconnect", () => process.exit(0));
-send({ type: "ready" });
+reply({ type: "ready" });

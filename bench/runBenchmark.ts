@@ -287,7 +287,11 @@ async function runReference(log: (line: string) => void): Promise<ReferenceRow[]
   if (sizes.length === 0) throw new Error(`BENCH_REFERENCE_SIZES=${referenceSizeFilter?.join(",")} matches no size`);
   if (quick) sizes.splice(1);
   const first = sizes[0]!;
-  const emulator = await startEmulator({ scenario: buildBenchTenant(first, referenceLatencyMs).scenario });
+  const emulator = await startEmulator({
+    scenario: buildBenchTenant(first, referenceLatencyMs).scenario,
+    // Both sides wait their turn for seconds: neither should pay new TLS handshakes for it.
+    keepAliveTimeoutMs: 120_000,
+  });
   const scratch = mkdtempSync(path.join(os.tmpdir(), "avd-bench-"));
   const extraCaCertsFile = path.join(scratch, "emulator-ca.pem");
   writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
