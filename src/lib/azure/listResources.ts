@@ -54,6 +54,10 @@ export async function listUserSessions(
 }
 
 function listingUrl(endpoint: string, path: string, options: ListOptions): string {
+  // The common case, from a template; a filter or page size goes through URLSearchParams' encoding.
+  if (options.filter === undefined && options.pageSize === undefined) {
+    return `${endpoint}${path}?api-version=${avdApiVersion}`;
+  }
   const url = new URL(`${endpoint}${path}`);
   url.searchParams.set("api-version", avdApiVersion);
   if (options.filter !== undefined) url.searchParams.set("$filter", options.filter);
