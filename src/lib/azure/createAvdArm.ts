@@ -114,6 +114,6 @@ function createArmPipeline(
     { phase: "Sign" },
   );
   pipeline.addPolicy(armBudgetPolicy(budget), { afterPhase: "Sign" });
-  const httpClient = createDefaultHttpClient();
-  return { sendRequest: (request) => pipeline.sendRequest(httpClient, request) };
+  // The transport only: requests are made in listResources and sessionActions alone.
+  return { sendRequest: pipeline.sendRequest.bind(pipeline, createDefaultHttpClient()) };
 }
