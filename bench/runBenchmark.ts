@@ -203,7 +203,12 @@ async function main(): Promise<void> {
   const asyncOffboarding = only === undefined ? await runAsyncOffboarding(log) : undefined;
 
   log("import cost…");
-  const importCost = measureImportCost(entryFile, projectRoot, partial ? 3 : 9);
+  // BENCH_IMPORT_SAMPLES: fresh processes per side (default 9, 3 in a partial run).
+  const importCost = measureImportCost(
+    entryFile,
+    projectRoot,
+    Number(process.env.BENCH_IMPORT_SAMPLES ?? (partial ? "3" : "9")),
+  );
   const outcomes = evaluateTargets(results, importCost, storm, reference);
   const problems = [
     ...results.flatMap((r) => r.problems),
