@@ -1,6 +1,7 @@
 import type { ImportCost } from "./measureImportCost";
 import type { TenantResult } from "./measureTenant";
 import type { StormResult } from "./measureStorm";
+import type { ReferenceRow } from "./measureReference";
 
 export interface TargetOutcome {
   readonly target: string;
@@ -22,8 +23,10 @@ export function evaluateTargets(
   results: readonly TenantResult[],
   importCost: ImportCost,
   storm: StormResult | undefined,
+  reference: readonly ReferenceRow[] = [],
 ): TargetOutcome[] {
   const outcomes: TargetOutcome[] = [];
+  outcomes.push(...evaluateReferenceTargets(reference));
   const mid = find(results, 5, 20, 40);
   const large = find(results, 20, 50, 40);
   const missing = (target: string): TargetOutcome => ({ target, measured: "not measured", met: undefined });
@@ -129,4 +132,61 @@ function evaluateStormTargets(
     { target: names[4], measured: `${(run.wallMs / 1000).toFixed(2)} s`, met: run.wallMs <= stormTargets.wallMs },
     { target: names[5], measured: `${peakMiB.toFixed(0)} MiB`, met: peakMiB <= stormTargets.peakRssMiB },
   ];
+}
+
+const referenceTargets = Object.freeze({ wallRatio: 1.3, cpuRatio: 1.5, midFloorRatio: 1.25, peakRssMiB: 250 });
+
+/** Issue 17: the app beside the minimal client, measured in the same run (first app variant). */
+function evaluateReferenceTargets(rows: readonly ReferenceRow[]): TargetOutcome[] {
+  const row = (s: number, p: number): ReferenceRow | undefined =>
+    rows.find((r) => r.size.subscriptions === s && r.size.hostPoolsPerSubscription === p);
+  const outcomes: TargetOutcome[] = [];
+  for (const [s, p] of [
+    [20, 50],
+    [40, 50],
+  ] as const) {
+    const found = row(s, p);
+    const app = found?.apps[0];
+    const wallTarget = `Warm wall ≤ ${referenceTargets.wallRatio} × the minimal client's at ${s}×${p}, 40 ms`;
+    const cpuTarget = `Warm CPU ≤ ${referenceTargets.cpuRatio} × the minimal client's at ${s}×${p}, 40 ms`;
+    if (found === undefined || app === undefined) {
+      outcomes.push({ target: wallTarget, measured: "not measured", met: undefined });
+      outcomes.push({ target: cpuTarget, measured: "not measured", met: undefined });
+      continue;
+    }
+    outcomes.push({
+      target: wallTarget,
+      measured: `${app.medianWallMs.toFixed(0)} ms / ${found.reference.medianWallMs.toFixed(0)} ms = ${x(app.wallRatio)}`,
+      met: app.wallRatio <= referenceTargets.wallRatio,
+    });
+    outcomes.push({
+      target: cpuTarget,
+      measured: `${app.medianCpuMs.toFixed(0)} ms / ${found.reference.medianCpuMs.toFixed(0)} ms = ${x(app.cpuRatio)}`,
+      met: app.cpuRatio <= referenceTargets.cpuRatio,
+    });
+  }
+  const mid = row(5, 20);
+  const midApp = mid?.apps[0];
+  const midTarget = `Warm wall ≤ ${referenceTargets.midFloorRatio} × the three-round-trip floor at 5×20, 40 ms (beside the reference)`;
+  outcomes.push(
+    mid === undefined || midApp === undefined
+      ? { target: midTarget, measured: "not measured", met: undefined }
+      : {
+          target: midTarget,
+          measured: `${midApp.medianWallMs.toFixed(0)} ms / ${mid.floorMs} ms = ${x(midApp.medianWallMs / mid.floorMs)}`,
+          met: midApp.medianWallMs / mid.floorMs <= referenceTargets.midFloorRatio,
+        },
+  );
+  const large = row(40, 50)?.apps[0];
+  const memoryTarget = `One request at 40×50: function peak RSS ≤ ${referenceTargets.peakRssMiB} MiB`;
+  outcomes.push(
+    large === undefined
+      ? { target: memoryTarget, measured: "not measured", met: undefined }
+      : {
+          target: memoryTarget,
+          measured: `${(large.peakRssBytes / 1024 / 1024).toFixed(0)} MiB`,
+          met: large.peakRssBytes / 1024 / 1024 <= referenceTargets.peakRssMiB,
+        },
+  );
+  return outcomes;
 }

@@ -1,6 +1,6 @@
 import { armThrottlingModel } from "./armThrottlingModel";
 import type { TargetOutcome } from "./evaluateTargets";
-import type { ImportCost } from "./measureImportCost";
+import { entryDependencies, type ImportCost } from "./measureImportCost";
 import type { StormResult, StormRun } from "./measureStorm";
 import type { TenantResult } from "./measureTenant";
 import { median } from "./sampleStatistics";
@@ -143,7 +143,7 @@ export function formatTargets(outcomes: readonly TargetOutcome[]): string {
 }
 
 export function formatImportCost(importCost: ImportCost): string {
-  return `Import of the built entry \`dist/functions/userSignout.js\`: ${ms(importCost.entryMedianMs)} vs its dependencies alone (@azure/functions, @azure/identity, @azure/arm-desktopvirtualization, zod): ${ms(importCost.dependenciesMedianMs)} — ${ratio(importCost.ratio)} (medians of ${importCost.runs} fresh processes each).`;
+  return `Import of the built entry \`dist/functions/userSignout.js\`: ${ms(importCost.entryMedianMs)} vs its dependencies alone (${entryDependencies.join(", ")}): ${ms(importCost.dependenciesMedianMs)} — ${ratio(importCost.ratio)} (medians of ${importCost.runs} fresh processes each).`;
 }
 
 export function formatMachine(machine: MachineInfo): string {

@@ -30,7 +30,8 @@ function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
-const projectRoot = path.resolve(__dirname, "..", "..");
+// BENCH_APP_ROOT: another build of the app (e.g. a baseline), measured side by side with this one.
+const projectRoot = process.env.BENCH_APP_ROOT ?? path.resolve(__dirname, "..", "..");
 const loadStartedMs = performance.now();
 const loaded = loadFunctionApp(projectRoot);
 

@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { median } from "./sampleStatistics";
 
+/** The packages the entry loads at import: ARM is reached through core-client's and core-rest-pipeline's pieces. */
 export const entryDependencies = [
   "@azure/functions",
   "@azure/identity",
-  "@azure/arm-desktopvirtualization",
+  "@azure/core-client",
+  "@azure/core-rest-pipeline",
   "zod",
 ] as const;
 

@@ -28,6 +28,14 @@ import {
   type AsyncOffboardingResult,
 } from "./measureAsyncOffboarding";
 import { buildStormTenant, stormTenantSize } from "./stormTenant";
+import {
+  appVariants,
+  formatReference,
+  measureReference,
+  referenceLatencyMs,
+  referenceSizes,
+  type ReferenceRow,
+} from "./measureReference";
 import { formatVerification, measureVerification, type VerificationResult } from "./measureVerification";
 
 const projectRoot = path.resolve(__dirname, "..", "..");
@@ -65,6 +73,14 @@ const verifySize = {
   targetSessions: 6,
 } as const;
 const verifyLatencyMs = 40;
+/**
+ * `BENCH_ONLY=reference` runs issue 17's side-by-side comparison with the minimal client alone
+ * (`BENCH_REFERENCE_SIZES=20x50,40x50` to pick sizes, `BENCH_REFERENCE_SAMPLES` rounds, default 7;
+ * `BENCH_VARIANTS` to compare builds or settings, see measureReference).
+ */
+const referenceOnly = only === "reference";
+const referenceSamples = Number(process.env.BENCH_REFERENCE_SAMPLES ?? (quick ? "2" : "7"));
+const referenceSizeFilter = process.env.BENCH_REFERENCE_SIZES?.split(",").map((size) => size.trim());
 const asyncLeavers = Number(process.env.BENCH_ASYNC_LEAVERS ?? "1000");
 const stormSetting = process.env.BENCH_STORM;
 const partial = quick || only !== undefined || stormSetting !== undefined;
@@ -167,6 +183,16 @@ async function main(): Promise<void> {
     process.exitCode = result.problems.length === 0 ? 0 : 1;
     return;
   }
+  if (referenceOnly) {
+    const rows = await runReference(log);
+    console.log(`\n${formatReference(rows)}\n\nMachine: ${formatMachine(machine)}.\n`);
+    const problems = rows.flatMap((row) => row.problems);
+    for (const problem of problems) console.log(`CORRECTNESS FAILURE: ${problem}`);
+    mkdirSync(resultsDirectory, { recursive: true });
+    writeFileSync(path.join(resultsDirectory, "reference.json"), `${JSON.stringify(rows, null, 2)}\n`);
+    process.exitCode = problems.length === 0 ? 0 : 1;
+    return;
+  }
   if (asyncOnly) {
     const results = await runAsyncOffboarding(log);
     console.log(`\n${formatAsyncOffboarding(results)}\n`);
@@ -217,16 +243,23 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
 
+  const reference = only === undefined ? await runReference(log) : undefined;
   const asyncOffboarding = only === undefined ? await runAsyncOffboarding(log) : undefined;
 
   log("import cost…");
-  const importCost = measureImportCost(entryFile, projectRoot, partial ? 3 : 9);
-  const outcomes = evaluateTargets(results, importCost, storm);
+  // BENCH_IMPORT_SAMPLES: fresh processes per side (default 9, 3 in a partial run).
+  const importCost = measureImportCost(
+    entryFile,
+    projectRoot,
+    Number(process.env.BENCH_IMPORT_SAMPLES ?? (partial ? "3" : "9")),
+  );
+  const outcomes = evaluateTargets(results, importCost, storm, reference);
   const problems = [
     ...results.flatMap((r) => r.problems),
     ...(storm?.problems ?? []),
     ...(verification?.problems ?? []),
     ...(asyncOffboarding ?? []).flatMap((result) => result.problems),
+    ...(reference ?? []).flatMap((row) => row.problems),
   ];
 
   console.log(
@@ -242,6 +275,7 @@ async function main(): Promise<void> {
       formatTargets(outcomes),
       "",
       ...(verification === undefined ? [] : [formatVerification(verification), ""]),
+      ...(reference === undefined ? [] : [formatReference(reference), ""]),
       ...(asyncOffboarding === undefined ? [] : [formatAsyncOffboarding(asyncOffboarding), ""]),
       `Machine: ${formatMachine(machine)} (absolute times vary; compare the ratios).`,
       ...(problems.length === 0
@@ -251,7 +285,7 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
 
-  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, verification, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
+  const json = `${JSON.stringify({ machine, throttlingModel: { ...armThrottlingModel, source: armThrottlingSource }, results, storm, verification, reference, asyncOffboarding, importCost, targets: outcomes, problems }, null, 2)}\n`;
   mkdirSync(resultsDirectory, { recursive: true });
   const written: string[] = [];
   const write = (file: string, content: string): void => {
@@ -264,10 +298,12 @@ async function main(): Promise<void> {
     // Formatted as `npm run lint` expects, so that the section can go into the README as it is.
     const report = formatReport(results, importCost, outcomes, machine, storm);
     const withVerification = verification === undefined ? report : `${report}\n${formatVerification(verification)}\n`;
+    const withReference =
+      reference === undefined ? withVerification : `${withVerification}\n${formatReference(reference)}\n`;
     const withAsync =
       asyncOffboarding === undefined
-        ? withVerification
-        : `${withVerification}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
+        ? withReference
+        : `${withReference}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
     const markdown = await format(withAsync, { parser: "markdown", printWidth: 120 });
     write(path.join(resultsDirectory, "results.json"), json);
     write(path.join(resultsDirectory, "README-section.md"), markdown);
@@ -290,6 +326,39 @@ async function runVerification(log: (line: string) => void): Promise<Verificatio
   writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
   try {
     return await measureVerification(verifySize, verifyLatencyMs, verifySamples, { emulator, extraCaCertsFile, log });
+  } finally {
+    await emulator.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Issue 17: the minimal client and the app side by side, on an emulator of their own. */
+async function runReference(log: (line: string) => void): Promise<ReferenceRow[]> {
+  const sizes = referenceSizes.filter(
+    (size) =>
+      referenceSizeFilter === undefined ||
+      referenceSizeFilter.includes(`${size.subscriptions}x${size.hostPoolsPerSubscription}`),
+  );
+  if (sizes.length === 0) throw new Error(`BENCH_REFERENCE_SIZES=${referenceSizeFilter?.join(",")} matches no size`);
+  if (quick) sizes.splice(1);
+  const first = sizes[0]!;
+  const emulator = await startEmulator({
+    scenario: buildBenchTenant(first, referenceLatencyMs).scenario,
+    // Both sides wait their turn for seconds: neither should pay new TLS handshakes for it.
+    keepAliveTimeoutMs: 120_000,
+  });
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "avd-bench-"));
+  const extraCaCertsFile = path.join(scratch, "emulator-ca.pem");
+  writeFileSync(extraCaCertsFile, emulator.caCertificatePem);
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  try {
+    return await measureReference(sizes, appVariants(), quick ? Math.min(referenceSamples, 2) : referenceSamples, {
+      emulator,
+      extraCaCertsFile,
+      credential: new ManagedIdentityCredential(),
+      log,
+    });
   } finally {
     await emulator.close();
     rmSync(scratch, { recursive: true, force: true });

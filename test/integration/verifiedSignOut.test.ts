@@ -3,9 +3,9 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { ArmCallRecord } from "../../emulator/emulatorEngine";
 import type { Scenario } from "../../emulator/scenario";
 import { verifyBackoffMs } from "../../src/lib/engine/verifySessions";
-import { createManualClock, eventually, openScan, settle as settleOn, type ManualClock } from "../support/manualClock";
+import { createManualClock, eventually, settle as settleOn, type ManualClock } from "../support/manualClock";
 import { startSignOutHarness, type CallResult, type SignOutHarness } from "./signOutHarness";
-import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
+import { aliceSessions, everyoneButAlice, subscriptionA, tenantScenario } from "./tenantScenario";
 
 let harness: SignOutHarness;
 /** The emulator's clock runs this far ahead of real time: it follows the test's manual clocks. */
@@ -253,25 +253,43 @@ describe("verified sign-out (verify: true)", () => {
     const clock = sharedClock();
     const runtime = harness.runtime({}, clock);
     const handler = harness.handlerFor(runtime);
+    // carol's request (HP-Alpha alone) stays in flight through its grace period, listings done, so
+    // later scans gather before they open.
+    const carol = harness.post(handler, {
+      userPrincipalName: "carol@contoso.com",
+      hostPools: [
+        `/subscriptions/${subscriptionA}/resourceGroups/RG-Avd-West/providers/Microsoft.DesktopVirtualization/hostPools/HP-Alpha`,
+      ],
+      notify: { title: "Maintenance", message: "You will be signed out shortly." },
+      gracePeriodSeconds: 30,
+    });
+    await eventually(() => clock.remaining().includes(30_000), "carol's request to wait out its grace period");
     const alice = harness.post(handler, { userPrincipalName: "alice@contoso.com", verify: true });
-    await openScan(clock);
+    await eventually(() => clock.pending() >= 4, "alice to gather for her scan");
+    clock.advance(10);
+    const aliceDeletes = (): number =>
+      harness.emulator.calls().filter((call) => call.operation === "deleteUserSession").length;
     // alice's deletes are answered and her verification waits for the next scan to gather.
     await eventually(
-      () =>
-        harness.emulator.calls().filter((call) => call.operation === "deleteUserSession").length === 4 &&
-        clock.pending() >= 2,
-      "alice's verification to wait for its scan",
+      () => aliceDeletes() === 4 && clock.pending() >= 4,
+      () => `alice's verification to wait for its scan (${aliceDeletes()} deletes, ${clock.remaining().join(", ")})`,
     );
     const bob = harness.post(handler, { userPrincipalName: "bob@contoso.com" });
-    await eventually(() => clock.pending() >= 3, "bob to join the same scan");
+    await eventually(() => clock.pending() >= 5, "bob to join the same scan");
     clock.advance(10);
     const [aliceResult, bobResult] = await Promise.all([alice, bob]);
     assert.equal(aliceResult.status, 200);
     assert.equal(aliceResult.body.counts.verified, 4);
     assert.equal(bobResult.status, 200);
+    clock.advance(30_000);
+    assert.equal((await carol).status, 200);
     const calls = harness.emulator.calls();
     for (const pool of ["HP-Alpha", "HP-Beta", "HP-Gamma", "HP-Delta"]) {
-      assert.equal(sessionListings(calls, pool).length, 2, `${pool}: alice's scan, then one listing for both`);
+      assert.equal(
+        sessionListings(calls, pool).length,
+        pool === "HP-Alpha" ? 3 : 2,
+        `${pool}: carol's scan (HP-Alpha), alice's, then one listing for alice's verification and bob`,
+      );
     }
   });
 });

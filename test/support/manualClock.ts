@@ -64,15 +64,14 @@ export async function eventually(
 }
 
 /**
- * A request under a manual clock waits for its scan's gathering window: once the request has set
- * its deadline and joined (two sleeps pending), moving the clock past the window opens the scan.
+ * A lone request opens its scan at once (no gathering window while nothing else is in flight):
+ * this waits until it has set its deadline, the sleep that stands while it works.
  */
-export async function openScan(clock: ManualClock, gatherMs = 10): Promise<void> {
+export async function openScan(clock: ManualClock): Promise<void> {
   await eventually(
-    () => clock.pending() >= 2,
-    () => `the request to wait for its scan (${clock.pending()} sleeps)`,
+    () => clock.pending() >= 1,
+    () => `the request to set its deadline (${clock.pending()} sleeps)`,
   );
-  clock.advance(gatherMs);
 }
 
 /**

@@ -18,9 +18,13 @@ function refuse(code: string, message: string, request: PipelineRequest): RestEr
  */
 export function armGuardPolicy(resourceManagerEndpoint: string): PipelinePolicy {
   const armOrigin = new URL(resourceManagerEndpoint).origin;
+  // A URL that starts with the origin and a slash has that origin (the authority ends at the
+  // first slash): reads need no parsing. Anything else, ARM's `:443` nextLinks included, is parsed.
+  const readPrefix = `${armOrigin}/`;
   return {
     name: "avdUserSignoutArmGuard",
     sendRequest: (request, next) => {
+      if (request.method === "GET" && request.url.startsWith(readPrefix)) return next(request);
       let url: URL;
       try {
         url = new URL(request.url);
@@ -51,15 +55,15 @@ export function armRequestKind(method: string): ArmRequestKind {
   return method === "DELETE" ? "delete" : "write";
 }
 
-const subscriptionInPath = /^\/subscriptions\/([^/]+)/i;
+/** The subscription segment of an absolute URL's path, read without parsing the URL. */
+const subscriptionInUrl = /^[^:/?#]+:\/\/[^/?#]*\/subscriptions\/([^/?#]+)/i;
 
 /** Takes a token of the instance's ARM budget for each attempt, retries included. */
 export function armBudgetPolicy(budget: ArmBudget): PipelinePolicy {
   return {
     name: "avdUserSignoutArmBudget",
     sendRequest: async (request, next) => {
-      const path = new URL(request.url).pathname;
-      const subscriptionId = subscriptionInPath.exec(path)?.[1] ?? "tenant";
+      const subscriptionId = subscriptionInUrl.exec(request.url)?.[1] ?? "tenant";
       const release = await budget.acquire(
         { subscriptionId, kind: armRequestKind(request.method) },
         request.abortSignal,

@@ -1,15 +1,24 @@
 import { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
-import type { CommonClientOptions } from "@azure/core-client";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { DesktopVirtualizationAPIClient } from "@azure/arm-desktopvirtualization";
+import { authorizeRequestOnClaimChallenge, type CommonClientOptions } from "@azure/core-client";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  decompressResponsePolicy,
+  defaultRetryPolicy,
+  proxyPolicy,
+  setClientRequestIdPolicy,
+  userAgentPolicy,
+  type PipelinePolicy,
+} from "@azure/core-rest-pipeline";
 import type { Clock } from "../base/clock";
 import type { AppConfig } from "../config/appConfig";
 import { abandonableCredential } from "./abandonableCredential";
 import { createArmBudget, type ArmBudget } from "./armBudget";
 import { armBudgetPolicy, armGuardPolicy } from "./armPolicies";
 import type { AvdArm } from "./avdClient";
-import { listHostPools, listUserSessions } from "./listResources";
+import { listHostPools, listUserSessions, type ArmLister } from "./listResources";
 import { runSessionAction } from "./sessionActions";
 
 /** Pipeline options a host may add: extra trusted CAs, proxy, retry tuning. */
@@ -41,8 +50,9 @@ export interface AvdArmConnection {
 
 /**
  * The composition of everything that talks to ARM for one instance: one keep-alive agent with a
- * bounded number of sockets, one budget shared by every request, one SDK client per subscription
- * (kept for the life of the instance, so warm requests reuse connections and the token cache).
+ * bounded number of sockets, one budget shared by every request, one request pipeline for every
+ * subscription (kept for the life of the instance, so warm requests reuse connections and the
+ * token cache).
  */
 export function createAvdArm(
   credential: TokenCredential,
@@ -58,45 +68,52 @@ export function createAvdArm(
     maxFreeSockets: config.armBudget.maxInFlight,
     ...pipelineOptions.tlsOptions,
   });
-  const policies: NonNullable<CommonClientOptions["additionalPolicies"]> = [
-    // First, ahead of the bearer-token policy: a request it refuses never gets a token. Every page
-    // of a listing is its own call, retries keep the URL, and redirects are not followed.
-    { policy: armGuardPolicy(endpoint), position: "perCall" },
-    { policy: useAgentPolicy(agent), position: "perCall" },
-    { policy: armBudgetPolicy(budget), position: "perRetry" },
-  ];
-
-  const tokenSource = abandonableCredential(credential);
-  const clients = new Map<string, DesktopVirtualizationAPIClient>();
-  const clientFor = (subscriptionId: string): DesktopVirtualizationAPIClient => {
-    const key = subscriptionId.toLowerCase();
-    let client = clients.get(key);
-    if (client === undefined) {
-      // `$host` decides where requests go; `endpoint`/`credentialScopes` decide the token audience.
-      client = new DesktopVirtualizationAPIClient(tokenSource, subscriptionId, {
-        ...pipelineOptions,
-        retryOptions: { maxRetries: retriesUntilDeadline, maxRetryDelayInMs, ...pipelineOptions.retryOptions },
-        // A redirect would be a new request to wherever ARM pointed: none is expected, none is followed.
-        redirectOptions: { maxRetries: 0 },
-        $host: endpoint,
-        endpoint,
-        credentialScopes: [config.tokenScope],
-        userAgentOptions: { userAgentPrefix: "avd-user-signout" },
-        additionalPolicies: policies,
-      });
-      clients.set(key, client);
-    }
-    return client;
-  };
+  const client = createArmPipeline(abandonableCredential(credential), config, budget, agent, pipelineOptions);
   return {
     budget,
     arm: {
-      listHostPools: (subscriptionId, options) =>
-        listHostPools(clientFor(subscriptionId), endpoint, subscriptionId, options),
-      listUserSessions: (hostPool, options) =>
-        listUserSessions(clientFor(hostPool.subscriptionId), endpoint, hostPool, options),
-      runSessionAction: (ref, action, abortSignal) =>
-        runSessionAction(clientFor(ref.subscriptionId), endpoint, ref, action, abortSignal),
+      listHostPools: (subscriptionId, options) => listHostPools(client, endpoint, subscriptionId, options),
+      listUserSessions: (hostPool, options) => listUserSessions(client, endpoint, hostPool, options),
+      runSessionAction: (ref, action, abortSignal) => runSessionAction(client, endpoint, ref, action, abortSignal),
     },
   };
+}
+
+/**
+ * The SDK client's pipeline, less what raw JSON calls never use (its per-call operation, tracing,
+ * logging, serialization and redirect layers), built once: the origin guard first, so a request
+ * it refuses never gets a token; then proxy and the shared agent; retries (429 with Retry-After,
+ * 5xx and network errors) until the deadline; per attempt the budget, then the token (with ARM's
+ * claim challenges, as the SDK's clients answer them). Every page of a listing is its own call,
+ * retries keep the URL, and redirects are not followed.
+ */
+function createArmPipeline(
+  credential: TokenCredential,
+  config: ArmConfig,
+  budget: ArmBudget,
+  agent: Agent,
+  pipelineOptions: ArmPipelineOptions,
+): ArmLister {
+  const pipeline = createEmptyPipeline();
+  pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint));
+  pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
+  pipeline.addPolicy(useAgentPolicy(agent));
+  pipeline.addPolicy(decompressResponsePolicy());
+  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "avd-user-signout" }));
+  pipeline.addPolicy(setClientRequestIdPolicy());
+  pipeline.addPolicy(
+    defaultRetryPolicy({ maxRetries: retriesUntilDeadline, maxRetryDelayInMs, ...pipelineOptions.retryOptions }),
+    { phase: "Retry" },
+  );
+  pipeline.addPolicy(
+    bearerTokenAuthenticationPolicy({
+      credential,
+      scopes: [config.tokenScope],
+      challengeCallbacks: { authorizeRequestOnChallenge: authorizeRequestOnClaimChallenge },
+    }),
+    { phase: "Sign" },
+  );
+  pipeline.addPolicy(armBudgetPolicy(budget), { afterPhase: "Sign" });
+  // The transport only: requests are made in listResources and sessionActions alone.
+  return { sendRequest: pipeline.sendRequest.bind(pipeline, createDefaultHttpClient()) };
 }

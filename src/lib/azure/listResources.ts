@@ -1,5 +1,6 @@
 import { createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { ServiceClient } from "@azure/core-client";
+import { callSignal } from "../base/onAbort";
 import type { HostPoolRef } from "./armResourceId";
 import {
   listingPageSchema,
@@ -53,6 +54,10 @@ export async function listUserSessions(
 }
 
 function listingUrl(endpoint: string, path: string, options: ListOptions): string {
+  // The common case, from a template; a filter or page size goes through URLSearchParams' encoding.
+  if (options.filter === undefined && options.pageSize === undefined) {
+    return `${endpoint}${path}?api-version=${avdApiVersion}`;
+  }
   const url = new URL(`${endpoint}${path}`);
   url.searchParams.set("api-version", avdApiVersion);
   if (options.filter !== undefined) url.searchParams.set("$filter", options.filter);
@@ -68,7 +73,13 @@ async function readAllPages(client: ArmLister, firstUrl: string, abortSignal: Ab
   while (url !== undefined) {
     if (visited.has(url)) throw malformed(`The listing's nextLink repeats a page already read.`);
     visited.add(url);
-    const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", abortSignal }));
+    const call = callSignal(abortSignal);
+    let response: PipelineResponse;
+    try {
+      response = await client.sendRequest(createPipelineRequest({ url, method: "GET", abortSignal: call.signal }));
+    } finally {
+      call.dispose();
+    }
     const page = listingPageSchema.safeParse(parseJson(response));
     if (!page.success) {
       throw malformed(`A listing page was not the documented shape (HTTP ${response.status}).`, response);

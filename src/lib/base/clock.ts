@@ -1,3 +1,5 @@
+import { onAbort } from "./onAbort";
+
 /** Time as the engine sees it: injected so that tests drive it instead of waiting on it. */
 export interface Clock {
   now(): number;
@@ -57,15 +59,15 @@ export function untilAborted<T>(
 ): Promise<T> {
   if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(reason());
-    signal.addEventListener("abort", onAbort, { once: true });
+    // A request waits on hundreds of shared listings at once: one listener on its signal for all.
+    const stopListening = onAbort(signal, () => reject(reason()));
     work.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        stopListening();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stopListening();
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );

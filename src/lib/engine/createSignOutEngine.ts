@@ -31,18 +31,24 @@ export function createSignOutEngine(dependencies: SignOutEngineDependencies): Si
     gatherMs: dependencies.scanGatherMs,
     openScan: (signals) => openSharedScan(dependencies.arm, lock, signals),
   });
-  return (job, options) =>
-    serveSignOut(
-      job,
-      {
-        arm: dependencies.arm,
-        clock: dependencies.clock,
-        lock,
-        serverSideFilter: dependencies.serverSideFilter,
-        verifyWindowMs: dependencies.verifyWindowMs,
-        join: (signal) => coordinator.join(signal),
-        journal: options.journal,
-      },
-      options.abortSignal,
-    );
+  return async (job, options) => {
+    const leave = coordinator.enter();
+    try {
+      return await serveSignOut(
+        job,
+        {
+          arm: dependencies.arm,
+          clock: dependencies.clock,
+          lock,
+          serverSideFilter: dependencies.serverSideFilter,
+          verifyWindowMs: dependencies.verifyWindowMs,
+          join: (signal) => coordinator.join(signal),
+          journal: options.journal,
+        },
+        options.abortSignal,
+      );
+    } finally {
+      leave();
+    }
+  };
 }

@@ -13,11 +13,16 @@ export interface ScanCoordinator<TScan> {
    * nothing, when the signal aborts first.
    */
   join(signal: AbortSignal): Promise<ScanMembership<TScan>>;
+  /**
+   * Counts a request as in flight until the returned function is called: a scan waits out the
+   * gathering window only while some request in flight is not already waiting to join.
+   */
+  enter(): () => void;
 }
 
 export interface ScanCoordinatorOptions<TScan> {
   readonly clock: Clock;
-  /** How long the first waiter holds the door for others; small, so a lone request barely waits. */
+  /** How long the first waiter holds the door for others in flight; a lone request does not wait. */
   readonly gatherMs: number;
   /** Makes the listings of one scan; `signals` are the members', for cancelling shared work. */
   readonly openScan: (signals: readonly AbortSignal[]) => TScan;
@@ -31,18 +36,24 @@ interface Waiting<TScan> {
 /**
  * Group commit for sign-outs. A request is served only by listings that start after it arrived,
  * so nothing that existed when it arrived is missed: requests that arrive while a scan is listing
- * wait for the next one, which opens once the running scan's members have all finished listing
- * (and the gathering window has passed), and then lists once for all of them.
+ * wait for the next one, which opens once the running scan's members have all finished listing,
+ * and then lists once for all of them. A request that finds no scan listing opens one at once when
+ * nothing else is in flight; when others are (acting, verifying), it holds the door for the
+ * gathering window first, since they may join within it.
  */
 export function createScanCoordinator<TScan>(options: ScanCoordinatorOptions<TScan>): ScanCoordinator<TScan> {
   let waiting: Waiting<TScan>[] = [];
   let listingMembers = 0;
   let opening = false;
+  let inFlight = 0;
 
-  /** Requests that waited out a running scan have gathered already; a lone one holds the door briefly. */
+  /**
+   * Requests that waited out a running scan have gathered already; so have requests when everyone
+   * in flight is among them. Otherwise the first holds the door for the gathering window.
+   */
   const maybeOpen = (afterScan: boolean): void => {
     if (opening || listingMembers > 0 || waiting.length === 0) return;
-    if (afterScan) {
+    if (afterScan || inFlight <= waiting.length) {
       open();
       return;
     }
@@ -72,6 +83,15 @@ export function createScanCoordinator<TScan>(options: ScanCoordinatorOptions<TSc
   };
 
   return {
+    enter() {
+      inFlight++;
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        inFlight--;
+      };
+    },
     join(signal) {
       if (signal.aborted) return Promise.reject(abortError());
       return new Promise((resolve, reject) => {

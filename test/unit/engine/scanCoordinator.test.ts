@@ -15,7 +15,14 @@ function coordinator() {
     gatherMs,
     openScan: (signals) => opened.push(signals),
   });
-  const join = (signal: AbortSignal = new AbortController().signal) => watch(scans.join(signal));
+  // One more request in flight (acting, verifying) that has not joined: others hold the door for it.
+  // A lone request opens its scan at once (scanCoordinatorLoneRequest.test.ts).
+  scans.enter();
+  // Each request is in flight from before it joins, as the engine counts it.
+  const join = (signal: AbortSignal = new AbortController().signal) => {
+    scans.enter();
+    return watch(scans.join(signal));
+  };
   return { clock, opened, join };
 }
 
@@ -25,7 +32,7 @@ function membership(joined: { readonly value: ScanMembership<number> | undefined
 }
 
 describe("scanCoordinator (group commit of sign-out scans)", () => {
-  it("holds a lone request's scan open for the gathering window, then opens it", async () => {
+  it("holds a request's scan open for the gathering window while another is in flight, then opens it", async () => {
     const { clock, opened, join } = coordinator();
     const alone = join();
     await settle();
