@@ -91,6 +91,7 @@ async function whenFinished(location: string, stop: AbortSignal): Promise<undefi
 async function crashAndRestart(
   crash: () => Promise<() => void>,
   disarm: () => void = () => undefined,
+  extra: Record<string, unknown> = {},
 ): Promise<string | undefined> {
   emulator.load(tenantScenario());
   // A message an earlier run's host left behind (killed before it came back) must not run in this one.
@@ -99,7 +100,7 @@ async function crashAndRestart(
   // Both subscriptions' listings wait until the crash point is armed, so the run is decided by the
   // test, not by timing (a scan opens at once: no gathering window holds a lone request back).
   const listing = emulator.gate({ operation: "listHostPools" });
-  const accepted = await postAsync(first, { userPrincipalName: "alice@contoso.com" });
+  const accepted = await postAsync(first, { userPrincipalName: "alice@contoso.com", ...extra });
   assert.equal(accepted.status, 202);
   const location = accepted.headers.get("location")!;
   const armed = crash();
@@ -164,6 +165,30 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
         return () => next.release();
       });
       assert.ok(location !== undefined, "the job cannot finish while a delete is held");
+      await assertExactlySignedOut(location);
+    });
+  }
+});
+
+describe("a notify-first job: the local host killed after each write of its notice stage", () => {
+  // Notice, a one-second grace period as a delayed act message, then the act stage (its writes are
+  // those of the runs above). A crash mid-notice may send a notice twice; never a sign-out twice.
+  const notifyFirst = { notify: { title: "Leaving", message: "You will be signed out." }, gracePeriodSeconds: 1 };
+  // 3 intent batches, 3 outcome batches, the chunk marked notified, the act message marked queued.
+  for (let nth = 1; nth <= 8; nth++) {
+    it(`finishes with exact counts after a crash right after the notice stage's Table write ${nth}`, async (t) => {
+      const location = await crashAndRestart(
+        async () => {
+          await proxy.holdAfterWrite(nth);
+          return () => undefined;
+        },
+        () => proxy.cancelHold(),
+        notifyFirst,
+      );
+      if (location === undefined) {
+        t.skip(`the job finished before its write ${nth}`);
+        return;
+      }
       await assertExactlySignedOut(location);
     });
   }

@@ -1,25 +1,17 @@
+import type { JobRuntime } from "../jobs/jobConsumerHandlers";
 import { logEvent } from "../base/logEvents";
 import { msToSeconds } from "../base/duration";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import type { AppConfig } from "../config/appConfig";
-import type { ConfigurationError } from "../config/configurationError";
-import type { Result } from "../base/result";
-import type { Clock } from "../base/clock";
 import { countSessions } from "../engine/buildReport";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { notifiesFirst } from "../engine/stagePlan";
 import { acceptSignOutJob, jobSpecOf } from "../jobs/acceptSignOutJob";
-import type { JobStorage } from "../jobs/jobStorage";
 import { configurationErrorResponse, operationAcceptedResponse, serviceUnavailableResponse } from "./httpResponses";
 import type { OperationProgressBody } from "./operationBodies";
 import { retryAfterSeconds, statusUrlFor, storageRetryAfterSeconds } from "./statusUrl";
 
 /** What accepting needs of the instance's runtime. */
-export interface AsyncRuntime {
-  readonly config: AppConfig;
-  readonly clock: Clock;
-  storage(): Result<JobStorage, ConfigurationError>;
-}
+export type AsyncRuntime = Omit<JobRuntime, "signOut">;
 
 /** `Prefer: respond-async` (RFC 7240), among any other preferences the header lists. */
 export function prefersRespondAsync(request: HttpRequest): boolean {

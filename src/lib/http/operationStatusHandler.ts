@@ -2,8 +2,7 @@ import { logEvent } from "../base/logEvents";
 import type { HttpRequest, InvocationContext, HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import { buildOperationReport, compactAboveUsers, describeProgress } from "../jobs/aggregateOperation";
-import { journalSession } from "../jobs/aggregateOperation";
+import { buildOperationReport, compactAboveUsers, describeProgress, journalSession } from "../jobs/aggregateOperation";
 import { finishOperation } from "../jobs/finishOperation";
 import { operationIdPattern } from "../jobs/jobMessage";
 import { isTerminal, type ChunkRecord, type OperationSummary } from "../jobs/operationRecord";
@@ -147,7 +146,7 @@ async function finishIfDone(
 ): Promise<OperationSummary> {
   if (summary.status !== "running") return summary;
   if (chunks.length < summary.chunkCount || !chunks.every((chunk) => isTerminal(chunk.state))) return summary;
-  await finishOperation(store, summary.operationId, now).catch(() => false);
+  await finishOperation(store, summary.operationId, now, chunks).catch(() => false);
   return { ...summary, status: decideOperationStatus(summary, chunks, now), completedAt: summary.completedAt ?? now };
 }
 
