@@ -100,6 +100,8 @@ function startReferenceClient(extraCaCertsFile: string): Promise<ReferenceClient
       NODE_EXTRA_CA_CERTS: extraCaCertsFile,
       BENCH_REFERENCE_SOCKETS: String(referenceSockets),
     },
+    // As BENCH_WORKER_NODE_OPTIONS for the app's worker: profiles both sides of the comparison.
+    execArgv: (process.env.BENCH_REFERENCE_NODE_OPTIONS ?? "").split(" ").filter((arg) => arg !== ""),
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   let nextRequestId = 1;

@@ -58,6 +58,10 @@ export function createArmRequestHandler(
       const text = reply.raw?.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
       const contentType = reply.raw?.contentType ?? "application/json; charset=utf-8";
       const correlation = headerValue(request, "x-ms-correlation-request-id") ?? randomUUID();
+      if (reply.cutOff === true && text === "") {
+        response.socket?.destroy();
+        return;
+      }
       response.writeHead(reply.status, {
         "cache-control": "no-cache",
         "x-ms-request-id": randomUUID(),
@@ -67,6 +71,11 @@ export function createArmRequestHandler(
         "content-length": String(Buffer.byteLength(text)),
         ...reply.headers,
       });
+      if (reply.cutOff === true) {
+        const half = Buffer.from(text).subarray(0, Math.floor(Buffer.byteLength(text) / 2));
+        response.write(half, () => response.socket?.destroy());
+        return;
+      }
       response.end(text);
     };
 

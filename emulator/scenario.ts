@@ -96,9 +96,12 @@ export type ArmOperation = (typeof armOperations)[number];
 /**
  * What a fault answers instead of the operation: `armError` (default) the `{ error: { code, message } }`
  * body; `html` a `text/html` page (a gateway's 404 or 502); `emptyObject` a 200 `{}` and `nullValue`
- * a 200 `{ "value": null }`, listing pages that are not pages.
+ * a 200 `{ "value": null }`, listing pages that are not pages; `cutOff` carries the operation out and
+ * starts its real answer (status 200 in the fault stands for "the status line is sent"), then drops
+ * the connection halfway through the body, or before the status line when the answer has no body:
+ * a reset between ARM and us, where a write may have landed and its answer is lost.
  */
-export const faultBodies = ["armError", "html", "emptyObject", "nullValue", "json"] as const;
+export const faultBodies = ["armError", "html", "emptyObject", "nullValue", "json", "cutOff"] as const;
 
 const faultSchema = z
   .strictObject({
@@ -133,7 +136,7 @@ const faultSchema = z
   .refine(
     (fault) => fault.body === "html" || fault.body === "json" || fault.body === "armError" || fault.status === 200,
     {
-      message: "emptyObject and nullValue faults answer 200",
+      message: "emptyObject, nullValue and cutOff faults answer 200",
       path: ["status"],
     },
   );

@@ -38,8 +38,8 @@ export function answerArmRequest(options: ArmAnswerOptions, context: ArmRequest,
   if (throttle.kind === "throttled") return throttle.reply;
 
   const fault = injectedFault(engine, { method, operation, params, pathname: url.pathname });
-  if (fault !== undefined) return fault;
+  if (fault !== undefined && fault.cutOff !== true) return fault;
 
   const reply = performArmOperation(engine, context, operation, params, subscription);
-  return { ...reply, headers: { ...throttle.headers, ...reply.headers } };
+  return { ...reply, headers: { ...throttle.headers, ...reply.headers }, ...(fault?.cutOff ? { cutOff: true } : {}) };
 }

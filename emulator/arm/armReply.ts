@@ -8,6 +8,8 @@ export interface ArmReply {
   /** A body that is not JSON (an HTML error page), written as given. */
   readonly raw?: { readonly text: string; readonly contentType: string };
   readonly headers?: Readonly<Record<string, string>>;
+  /** Written halfway, then the connection is dropped (a `cutOff` fault). */
+  readonly cutOff?: true;
 }
 
 export function armError(

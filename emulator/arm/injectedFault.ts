@@ -87,6 +87,9 @@ function faultReply(fault: ResolvedFault): ArmReply {
       return { status: fault.status, body: fault.json, headers };
     case "nullValue":
       return { status: fault.status, body: { value: null }, headers };
+    case "cutOff":
+      // The operation still answers: this only marks its answer to be cut.
+      return { status: fault.status, cutOff: true };
     case "armError":
       return armError(
         fault.status,

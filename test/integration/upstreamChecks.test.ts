@@ -230,3 +230,51 @@ describe("the bearer token goes to the configured ARM endpoint only", () => {
     });
   }
 });
+
+describe("an answer cut off by a dropped connection is never read as an answer", () => {
+  const betaListings = (): number =>
+    harness.emulator.calls().filter((call) => call.operation === "listUserSessions" && call.hostPool === "HP-Beta")
+      .length;
+
+  it("lists a host pool again when its page was cut off halfway, and signs out what the whole page holds", async () => {
+    withFaults([
+      { match: { operation: "listUserSessions", hostPool: "HP-Beta" }, status: 200, body: "cutOff", count: 1 },
+    ]);
+    const result = await signOutAlice();
+    assert.equal(result.status, 200);
+    assert.equal(betaListings(), 2);
+    assert.deepEqual(harness.remaining(), everyoneButAlice);
+  });
+
+  it("fails the host pool whose pages keep being cut off (502 naming it), leaving its sessions for a retry", async () => {
+    withFaults([{ match: { operation: "listUserSessions", hostPool: "HP-Beta" }, status: 200, body: "cutOff" }]);
+    const result = await harness.post(harness.handler({}, undefined, { maxRetries: 2 }), {
+      userPrincipalName: "alice@contoso.com",
+    });
+    assert.equal(result.status, 502);
+    assert.deepEqual(
+      result.body.errors.map((e) => [e.scope, e.hostPool, e.code]),
+      [["hostPool", "HP-Beta", "ECONNRESET"]],
+    );
+    assert.equal(betaListings(), 3);
+    assert.ok(harness.remaining().includes("11111111/HP-Beta/host-b1.contoso.com/1 Alice@Contoso.com"));
+  });
+
+  it("sends a delete again when the connection dropped after it landed, and reports the session signed out", async () => {
+    withFaults([
+      { match: { operation: "deleteUserSession", hostPool: "HP-Beta" }, status: 200, body: "cutOff", count: 1 },
+    ]);
+    const result = await signOutAlice();
+    assert.equal(result.status, 200);
+    const beta = result.body.sessions.filter((s) => s.hostPool === "HP-Beta");
+    assert.deepEqual(
+      beta.map((s) => [s.sessionId, s.outcome]),
+      [["1", "signedOut"]],
+    );
+    const betaDeletes = harness.emulator
+      .calls()
+      .filter((call) => call.operation === "deleteUserSession" && call.hostPool === "HP-Beta");
+    assert.equal(betaDeletes.length, 2);
+    assert.deepEqual(harness.remaining(), everyoneButAlice);
+  });
+});

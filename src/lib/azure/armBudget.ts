@@ -1,4 +1,5 @@
 import { abortError, type AbortSignalLike, type Clock } from "../base/clock";
+import { onAbort } from "../base/onAbort";
 
 /** ARM's token buckets: one per subscription (and principal) for each kind of request. */
 export type ArmRequestKind = "read" | "delete" | "write";
@@ -42,9 +43,8 @@ interface Bucket {
 interface Waiter {
   readonly bucket: Bucket;
   readonly grant: (release: () => void) => void;
-  readonly fail: (error: Error) => void;
-  readonly signal: AbortSignalLike | undefined;
-  readonly onAbort: () => void;
+  granted: boolean;
+  stopListening: () => void;
 }
 
 /**
@@ -104,7 +104,8 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
           bucket.tokens -= 1;
           inFlight++;
           queue.splice(index, 1);
-          waiter.signal?.removeEventListener("abort", waiter.onAbort);
+          waiter.granted = true;
+          waiter.stopListening();
           waiter.grant(once(release));
         } else {
           empty.add(bucket);
@@ -140,20 +141,21 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
         const waiter: Waiter = {
           bucket: bucketFor(ticket),
           grant: resolve,
-          fail: reject,
-          signal,
-          onAbort: () => {
-            const index = queue.indexOf(waiter);
-            if (index >= 0) queue.splice(index, 1);
-            reject(abortError());
-          },
+          granted: false,
+          stopListening: () => undefined,
         };
         queue.push(waiter);
         // A new waiter may be grantable at once; a pending wake-up is for a later token.
         pump();
-        // Only a waiter that has to wait listens for the deadline: thousands of listeners on one
-        // request's signal cost more than the waits.
-        if (queue.includes(waiter)) signal?.addEventListener("abort", waiter.onAbort, { once: true });
+        // Only a waiter that has to wait listens for the deadline, through the signal's one
+        // listener: a request's thousand waiters share its signal.
+        if (!waiter.granted && signal !== undefined) {
+          waiter.stopListening = onAbort(signal, () => {
+            const index = queue.indexOf(waiter);
+            if (index >= 0) queue.splice(index, 1);
+            reject(abortError());
+          });
+        }
       });
     },
   };

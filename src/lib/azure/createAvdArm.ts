@@ -3,19 +3,17 @@ import type { TokenCredential } from "@azure/core-auth";
 import { authorizeRequestOnClaimChallenge, type CommonClientOptions } from "@azure/core-client";
 import {
   bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
   createEmptyPipeline,
-  decompressResponsePolicy,
   defaultRetryPolicy,
   proxyPolicy,
   setClientRequestIdPolicy,
   userAgentPolicy,
-  type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import type { Clock } from "../base/clock";
 import type { AppConfig } from "../config/appConfig";
 import { abandonableCredential } from "./abandonableCredential";
 import { createArmBudget, type ArmBudget } from "./armBudget";
+import { createArmHttpClient } from "./armHttpClient";
 import { armBudgetPolicy, armGuardPolicy } from "./armPolicies";
 import type { AvdArm } from "./avdClient";
 import { listHostPools, listUserSessions, type ArmLister } from "./listResources";
@@ -32,16 +30,6 @@ type ArmConfig = Pick<AppConfig, "resourceManagerEndpoint" | "tokenScope" | "arm
  */
 const retriesUntilDeadline = 1000;
 const maxRetryDelayInMs = 8000;
-
-function useAgentPolicy(agent: Agent): PipelinePolicy {
-  return {
-    name: "avdUserSignoutSharedAgent",
-    sendRequest: (request, next) => {
-      request.agent ??= agent;
-      return next(request);
-    },
-  };
-}
 
 export interface AvdArmConnection {
   readonly arm: AvdArm;
@@ -81,8 +69,9 @@ export function createAvdArm(
 
 /**
  * The SDK client's pipeline, less what raw JSON calls never use (its per-call operation, tracing,
- * logging, serialization and redirect layers), built once: the origin guard first, so a request
- * it refuses never gets a token; then proxy and the shared agent; retries (429 with Retry-After,
+ * logging, serialization, redirect and decompression layers), built once over a transport of our
+ * own (armHttpClient): the origin guard first, so a request it refuses never gets a token; then
+ * the proxy; retries (429 with Retry-After,
  * 5xx and network errors) until the deadline; per attempt the budget, then the token (with ARM's
  * claim challenges, as the SDK's clients answer them). Every page of a listing is its own call,
  * retries keep the URL, and redirects are not followed.
@@ -97,8 +86,6 @@ function createArmPipeline(
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint));
   pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
-  pipeline.addPolicy(useAgentPolicy(agent));
-  pipeline.addPolicy(decompressResponsePolicy());
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "avd-user-signout" }));
   pipeline.addPolicy(setClientRequestIdPolicy());
   pipeline.addPolicy(
@@ -115,5 +102,6 @@ function createArmPipeline(
   );
   pipeline.addPolicy(armBudgetPolicy(budget), { afterPhase: "Sign" });
   // The transport only: requests are made in listResources and sessionActions alone.
-  return { sendRequest: pipeline.sendRequest.bind(pipeline, createDefaultHttpClient()) };
+  const transport = createArmHttpClient(config.resourceManagerEndpoint, agent);
+  return { sendRequest: pipeline.sendRequest.bind(pipeline, transport) };
 }

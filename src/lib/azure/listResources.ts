@@ -1,6 +1,5 @@
 import { createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { ServiceClient } from "@azure/core-client";
-import { callSignal } from "../base/onAbort";
 import type { HostPoolRef } from "./armResourceId";
 import {
   listingPageSchema,
@@ -73,13 +72,7 @@ async function readAllPages(client: ArmLister, firstUrl: string, abortSignal: Ab
   while (url !== undefined) {
     if (visited.has(url)) throw malformed(`The listing's nextLink repeats a page already read.`);
     visited.add(url);
-    const call = callSignal(abortSignal);
-    let response: PipelineResponse;
-    try {
-      response = await client.sendRequest(createPipelineRequest({ url, method: "GET", abortSignal: call.signal }));
-    } finally {
-      call.dispose();
-    }
+    const response = await client.sendRequest(createPipelineRequest({ url, method: "GET", abortSignal }));
     const page = listingPageSchema.safeParse(parseJson(response));
     if (!page.success) {
       throw malformed(`A listing page was not the documented shape (HTTP ${response.status}).`, response);

@@ -1,5 +1,4 @@
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { callSignal } from "../base/onAbort";
 import type { UserSessionRef } from "./armResourceId";
 import { armError, avdApiVersion, type ArmLister } from "./listResources";
 import { toUpstreamError, type UpstreamError } from "./upstreamError";
@@ -49,13 +48,12 @@ export async function runSessionAction(
   url.searchParams.set("api-version", avdApiVersion);
   if (action.kind === "delete") url.searchParams.set("force", "true");
   let response: PipelineResponse;
-  const call = callSignal(abortSignal);
   try {
     response = await client.sendRequest(
       createPipelineRequest({
         url: url.href,
         method: action.kind === "delete" ? "DELETE" : "POST",
-        abortSignal: call.signal,
+        abortSignal,
         ...(action.kind === "sendMessage"
           ? {
               body: JSON.stringify({ messageTitle: action.title, messageBody: action.message }),
@@ -66,8 +64,6 @@ export async function runSessionAction(
     );
   } catch (error) {
     return { kind: "failed", error: toUpstreamError(error) };
-  } finally {
-    call.dispose();
   }
   if (response.status === 200 || (response.status === 204 && action.kind === "delete")) {
     return { kind: "done", statusCode: response.status };
