@@ -178,14 +178,17 @@ function evaluateReferenceTargets(rows: readonly ReferenceRow[]): TargetOutcome[
         },
   );
   const large = row(40, 50)?.apps[0];
-  const memoryTarget = `One request at 40×50: function peak RSS ≤ ${referenceTargets.peakRssMiB} MiB`;
+  // One request is a fresh instance's first; the instance's peak after every round of the row is
+  // reported beside it, since V8 keeps the heap it grew for the requests before.
+  const memoryTarget = `One request at 40×50 (a fresh instance): function peak RSS ≤ ${referenceTargets.peakRssMiB} MiB`;
+  const mib = (bytes: number): number => bytes / 1024 / 1024;
   outcomes.push(
     large === undefined
       ? { target: memoryTarget, measured: "not measured", met: undefined }
       : {
           target: memoryTarget,
-          measured: `${(large.peakRssBytes / 1024 / 1024).toFixed(0)} MiB`,
-          met: large.peakRssBytes / 1024 / 1024 <= referenceTargets.peakRssMiB,
+          measured: `${mib(large.firstRequestRssBytes).toFixed(0)} MiB (after every round: ${mib(large.peakRssBytes).toFixed(0)} MiB)`,
+          met: mib(large.firstRequestRssBytes) <= referenceTargets.peakRssMiB,
         },
   );
   return outcomes;

@@ -84,7 +84,7 @@ param armWritesPerSecond int = 10
 
 @minValue(1)
 @description('AVD_ARM_MAX_SOCKETS: most connections to ARM per instance.')
-param armMaxSockets int = 256
+param armMaxSockets int = 512
 
 @minValue(1)
 @description('AVD_OPERATION_RETENTION_DAYS: how long the status of an asynchronous sign-out is kept.')

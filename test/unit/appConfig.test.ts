@@ -27,7 +27,7 @@ describe("parseAppConfig", () => {
       read: { burst: 250, perSecond: 25 },
       delete: { burst: 200, perSecond: 10 },
       write: { burst: 200, perSecond: 10 },
-      maxInFlight: 256,
+      maxInFlight: 512,
     });
     assert.equal(result.value.deadlineMs, 90_000);
     assert.equal(result.value.serverSideFilter, false);

@@ -99,9 +99,10 @@ export const configDefaults = Object.freeze({
   armDeletesPerSecond: 10,
   armWriteBurst: 200,
   armWritesPerSecond: 10,
-  // Measured beside the minimal client (bench, BENCH_ONLY=reference): 256 cut 20x50's wall by 17%
-  // and 40x50's by 10% against 128 for about 10 MiB; 1,024 cut more but added over 100 MiB.
-  armMaxSockets: 256,
+  // Measured beside the minimal client (bench, BENCH_ONLY=reference): 512 against 256 cut 40x50's
+  // wall by 6-8% and 20x50's by 6-10% for about 20-30 MiB more after one request; 1,024 added
+  // about 80 MiB more for little further gain. ARM limits requests per bucket, not connections.
+  armMaxSockets: 512,
   serverSideFilter: false,
   verifyWindowSeconds: 30,
   operationRetentionDays: 7,
