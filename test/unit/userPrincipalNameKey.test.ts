@@ -24,6 +24,8 @@ describe("userPrincipalNameKey", () => {
     for (const upn of untouched) assert.equal(userPrincipalNameKey(upn), upn, JSON.stringify(upn));
     assert.notEqual(userPrincipalNameKey("\u212Aate@contoso.com"), userPrincipalNameKey("kate@contoso.com"));
     assert.notEqual(userPrincipalNameKey("stra\u00DFe@contoso.com"), userPrincipalNameKey("strasse@contoso.com"));
+    // Beside a look-alike, the ASCII letters of the same UPN are still folded.
+    assert.equal(userPrincipalNameKey("\u00C5SA.Berg@Contoso.com"), "\u00C5sa.berg@contoso.com");
   });
 
   it("keeps every non-letter as it is", () => {

@@ -38,6 +38,9 @@ interface Bucket {
   tokens: number;
   updatedAtMs: number;
   readonly limits: TokenBucketLimits;
+  /** The last pass of `pump` that refilled it, and the last that found it empty. */
+  refilledInPass: number;
+  emptyInPass: number;
 }
 
 interface Waiter {
@@ -57,6 +60,7 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
   const actions: Waiter[] = [];
   const reads: Waiter[] = [];
   let inFlight = 0;
+  let passes = 0;
   let wakeUp: AbortController | undefined;
 
   const bucketFor = (ticket: ArmBudgetTicket): Bucket => {
@@ -64,7 +68,13 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
     let bucket = buckets.get(key);
     if (bucket === undefined) {
       const bucketLimits = limits[ticket.kind];
-      bucket = { tokens: bucketLimits.burst, updatedAtMs: clock.now(), limits: bucketLimits };
+      bucket = {
+        tokens: bucketLimits.burst,
+        updatedAtMs: clock.now(),
+        limits: bucketLimits,
+        refilledInPass: 0,
+        emptyInPass: 0,
+      };
       buckets.set(key, bucket);
     }
     return bucket;
@@ -86,19 +96,19 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
   /** Grants what can go now, in priority order; otherwise sleeps until the next token is due. */
   const pump = (): void => {
     let soonestMs = Number.POSITIVE_INFINITY;
-    // A storm queues hundreds of waiters behind one empty bucket: look at each bucket once a pass.
+    // A storm queues hundreds of waiters behind one empty bucket: look at each bucket once a pass
+    // (a pass number on the bucket rather than sets of them: this runs for every call).
     const now = clock.now();
-    const refilled = new Set<Bucket>();
-    const empty = new Set<Bucket>();
+    const pass = ++passes;
     for (const queue of [actions, reads]) {
       for (let index = 0; index < queue.length && inFlight < limits.maxInFlight;) {
         const waiter = queue[index]!;
         const bucket = waiter.bucket;
-        if (!refilled.has(bucket)) {
+        if (bucket.refilledInPass !== pass) {
           refill(bucket, now);
-          refilled.add(bucket);
+          bucket.refilledInPass = pass;
         }
-        if (empty.has(bucket)) {
+        if (bucket.emptyInPass === pass) {
           index++;
         } else if (bucket.tokens >= 1) {
           bucket.tokens -= 1;
@@ -108,7 +118,7 @@ export function createArmBudget(limits: ArmBudgetLimits, clock: Clock): ArmBudge
           waiter.stopListening();
           waiter.grant(once(release));
         } else {
-          empty.add(bucket);
+          bucket.emptyInPass = pass;
           soonestMs = Math.min(soonestMs, ((1 - bucket.tokens) / bucket.limits.perSecond) * 1000);
           index++;
         }

@@ -5,6 +5,7 @@ import {
   bearerTokenAuthenticationPolicy,
   createEmptyPipeline,
   defaultRetryPolicy,
+  getDefaultProxySettings,
   proxyPolicy,
   setClientRequestIdPolicy,
   userAgentPolicy,
@@ -85,7 +86,10 @@ function createArmPipeline(
 ): ArmLister {
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint));
-  pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
+  // Without a proxy (none given, none in HTTPS_PROXY and the like) the policy would only pass through.
+  if (pipelineOptions.proxyOptions !== undefined || getDefaultProxySettings() !== undefined) {
+    pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
+  }
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "avd-user-signout" }));
   pipeline.addPolicy(setClientRequestIdPolicy());
   pipeline.addPolicy(

@@ -68,11 +68,16 @@ export const userPrincipalNameSchema = z
   })
   .meta({ pattern: userPrincipalNamePattern.source });
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
+const asciiOnly = /^[\x00-\x7f]*$/;
+
 /**
  * The key sessions are matched on: ASCII letters A-Z folded to a-z, nothing else. Unicode case
  * folding (`toLowerCase`) maps look-alikes onto ASCII letters (the Kelvin sign K becomes "k"), and a
  * look-alike listed by the service must never match a real user.
  */
 export function userPrincipalNameKey(upn: string): string {
+  // On ASCII text toLowerCase folds exactly A-Z, natively: a tenant's listings hold thousands of UPNs.
+  if (asciiOnly.test(upn)) return upn.toLowerCase();
   return upn.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
