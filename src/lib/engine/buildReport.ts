@@ -1,4 +1,5 @@
 import { msToSeconds } from "../base/duration";
+import { naturalCompare } from "../base/naturalCompare";
 import type { HostPoolSelector } from "./hostPoolSelector";
 import type { SignOutOrder } from "./signOutOrder";
 import type { SignOutMode } from "./signOutMode";
@@ -30,16 +31,13 @@ export interface RequestOutcome {
   readonly finishedAtMs: number;
 }
 
-// One collator for the module: `localeCompare` with options builds a new one per comparison.
-const collator = new Intl.Collator("en", { numeric: true });
-
 function sortSessions(sessions: readonly SessionResult[]): SessionResult[] {
   return sessions
     .map((session) => ({
       session,
       key: sessionKey(session),
     }))
-    .sort((a, b) => collator.compare(a.key, b.key))
+    .sort((a, b) => naturalCompare(a.key, b.key))
     .map((entry) => entry.session);
 }
 
