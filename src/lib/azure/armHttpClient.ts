@@ -1,15 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { request as httpsRequest, type Agent, type RequestOptions } from "node:https";
-import {
-  createHttpHeaders,
-  RestError,
-  type HttpClient,
-  type HttpHeaders,
-  type PipelineRequest,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { abortError } from "../base/clock";
 import { onAbort } from "../base/onAbort";
+import { ArmResponseHeaders } from "./armResponseHeaders";
 
 export const unsupportedRequestCode = "UnsupportedArmRequest";
 
@@ -84,7 +78,7 @@ function send(request: PipelineRequest, options: RequestOptions): Promise<Pipeli
           resolve({
             request,
             status: response.statusCode ?? 0,
-            headers: responseHeaders(response.headers),
+            headers: new ArmResponseHeaders(response.headers),
             bodyAsText: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8"),
           }),
         ),
@@ -101,15 +95,4 @@ function send(request: PipelineRequest, options: RequestOptions): Promise<Pipeli
     }
     outgoing.end(request.body as string | undefined);
   });
-}
-
-function responseHeaders(raw: IncomingHttpHeaders): HttpHeaders {
-  const headers = createHttpHeaders();
-  for (const name in raw) {
-    const value = raw[name];
-    // As the SDK's client does: a repeated header keeps its first value.
-    if (typeof value === "string") headers.set(name, value);
-    else if (value !== undefined && value.length > 0) headers.set(name, value[0]!);
-  }
-  return headers;
 }
