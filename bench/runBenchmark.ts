@@ -249,11 +249,11 @@ async function main(): Promise<void> {
   const asyncOffboarding = only === undefined ? await runAsyncOffboarding(log) : undefined;
 
   log("import cost…");
-  // BENCH_IMPORT_SAMPLES: fresh processes per side (default 9, 3 in a partial run).
+  // BENCH_IMPORT_SAMPLES: fresh processes per side (default 25, 3 in a partial run: nine were too few to be stable).
   const importCost = measureImportCost(
     entryFile,
     projectRoot,
-    Number(process.env.BENCH_IMPORT_SAMPLES ?? (partial ? "3" : "9")),
+    Number(process.env.BENCH_IMPORT_SAMPLES ?? (partial ? "3" : "25")),
   );
   const outcomes = evaluateTargets(results, importCost, storm, reference);
   const problems = [
