@@ -37,7 +37,7 @@ export function createArmHttpClient(resourceManagerEndpoint: string, agent: Agen
         : pathOf(new URL(request.url));
       const headers = request.headers.toJSON();
       if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
-      return send(request, {
+      return send(request, body, {
         ...target,
         method: request.method,
         headers,
@@ -52,7 +52,7 @@ function pathOf(url: URL): Pick<RequestOptions, "hostname" | "port" | "path"> {
   return { hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}` };
 }
 
-function send(request: PipelineRequest, options: RequestOptions): Promise<PipelineResponse> {
+function send(request: PipelineRequest, body: string | undefined, options: RequestOptions): Promise<PipelineResponse> {
   const signal = request.abortSignal;
   if (signal?.aborted === true) return Promise.reject(abortError());
   return new Promise((resolve, reject) => {
@@ -93,6 +93,6 @@ function send(request: PipelineRequest, options: RequestOptions): Promise<Pipeli
         outgoing.destroy();
       });
     }
-    outgoing.end(request.body as string | undefined);
+    outgoing.end(body);
   });
 }

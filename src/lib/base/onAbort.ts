@@ -32,18 +32,3 @@ export function onAbort(signal: AbortSignalLike, listener: () => void): () => vo
     own.delete(entry);
   };
 }
-
-/**
- * A signal of its own for one call, aborted (with the same reason) when `signal` is, through that
- * signal's one listener: the HTTP client then adds and removes its listener on a signal nobody else
- * listens to. `dispose` once the call is over.
- */
-export function callSignal(signal: AbortSignal): { readonly signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return { signal: controller.signal, dispose: () => undefined };
-  }
-  const dispose = onAbort(signal, () => controller.abort(signal.reason));
-  return { signal: controller.signal, dispose };
-}
