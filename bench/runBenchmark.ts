@@ -312,7 +312,10 @@ async function main(): Promise<void> {
     if (updateDocs) {
       write(path.join(benchDirectory, "results.json"), json);
       const page = replaceBenchmarkSection(readFileSync(performancePage, "utf8"), markdown);
-      write(performancePage, await format(page, { ...(await resolveConfig(performancePage)), filepath: performancePage }));
+      write(
+        performancePage,
+        await format(page, { ...(await resolveConfig(performancePage)), filepath: performancePage }),
+      );
     }
   }
   log(`wrote ${written.join(", ")}`);

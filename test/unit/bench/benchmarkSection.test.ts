@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  benchmarkSectionEnd,
-  benchmarkSectionStart,
-  replaceBenchmarkSection,
-} from "../../../bench/benchmarkSection";
+import { benchmarkSectionEnd, benchmarkSectionStart, replaceBenchmarkSection } from "../../../bench/benchmarkSection";
 
 const page = [
   "## Latest figures",

@@ -12,8 +12,13 @@ function prose(markdown: string): string {
 
 /** The anchor GitHub gives a heading: its rendered text, lower-cased, punctuation dropped, spaces as hyphens. */
 function headingAnchor(heading: string): string {
-  return heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+  let text = heading;
+  // A link in a heading renders as its text: drop each "](target)".
+  for (let at = text.indexOf("]("); at >= 0; at = text.indexOf("](")) {
+    const end = text.indexOf(")", at);
+    text = text.slice(0, at) + (end < 0 ? "" : text.slice(end + 1));
+  }
+  return text
     .replace(/`|\*\*?/g, "")
     .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "")
     .toLowerCase()
@@ -25,8 +30,10 @@ function headingAnchor(heading: string): string {
 function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const match of prose(markdown).matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
-    const base = headingAnchor(match[1]!);
+  for (const line of prose(markdown).split("\n")) {
+    const heading = /^#{1,6} (.*)$/.exec(line);
+    if (heading === null) continue;
+    const base = headingAnchor(heading[1]!.trim());
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     anchors.add(count === 0 ? base : `${base}-${count}`);

@@ -16,7 +16,7 @@ const documented = new Map(rows.map((cells) => [/^`(\w+)`$/.exec(cells[0]!)?.[1]
 /** `AVD_ARM_READS_PER_SECOND` → `armReadsPerSecond`: how configDefaults names a setting's default. */
 function defaultKey(setting: string): string {
   const [first, ...rest] = setting
-    .replace(/^(AVD|AZURE)_/, "")
+    .replace(/^(?:AVD|AZURE)_/, "")
     .toLowerCase()
     .split("_");
   return [first, ...rest.map((word) => word.charAt(0).toUpperCase() + word.slice(1))].join("");
