@@ -6,7 +6,7 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { format, resolveConfig } from "prettier";
 import { startEmulator } from "../emulator/startEmulator";
 import { armThrottlingModel, armThrottlingSource } from "./armThrottlingModel";
-import { replaceBenchmarkSection } from "./benchmarkReadmeSection";
+import { replaceBenchmarkSection } from "./benchmarkSection";
 import { buildBenchTenant } from "./benchTenant";
 import { evaluateTargets, stormTargetUsers } from "./evaluateTargets";
 import {
@@ -40,16 +40,16 @@ import { formatVerification, measureVerification, type VerificationResult } from
 
 const projectRoot = path.resolve(__dirname, "..", "..");
 const benchDirectory = path.join(projectRoot, "bench");
-/** Git-ignored: a benchmark run leaves the tree as it found it unless told to update the README. */
+/** Git-ignored: a benchmark run leaves the tree as it found it unless told to update the docs. */
 const resultsDirectory = path.join(benchDirectory, "results");
-const readmeFile = path.join(projectRoot, "README.md");
+const performancePage = path.join(projectRoot, "docs", "performance.md");
 const entryFile = path.join(projectRoot, "dist", "functions", "userSignout.js");
 
-const usage = `Usage: npm run bench -- [--update-readme]
+const usage = `Usage: npm run bench -- [--update-docs]
 
-Writes bench/results/results.json and bench/results/README-section.md (git-ignored).
-  --update-readme  also write the tracked bench/results.json and the README's benchmark section
-                   (a full run only)
+Writes bench/results/results.json and bench/results/performance-section.md (git-ignored).
+  --update-docs    also write the tracked bench/results.json and the latest figures in
+                   docs/performance.md (a full run only)
 Environment: BENCH_QUICK=1 (the smallest size and a storm of 10), BENCH_ONLY=20x50@40 | storm | async,
 BENCH_STORM=10,50, BENCH_ASYNC_LEAVERS=1000. A partial run writes bench/results/partial.json.
 `;
@@ -137,11 +137,11 @@ function machineInfo(): MachineInfo {
   };
 }
 
-function readArguments(): { readonly updateReadme: boolean } {
-  let values: { "update-readme"?: boolean; help?: boolean };
+function readArguments(): { readonly updateDocs: boolean } {
+  let values: { "update-docs"?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { "update-readme": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { "update-docs": { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -153,10 +153,10 @@ function readArguments(): { readonly updateReadme: boolean } {
     process.stdout.write(usage);
     process.exit(0);
   }
-  if (values["update-readme"] === true && partial) {
-    exitWith("npm run bench: --update-readme needs a full run; unset BENCH_QUICK, BENCH_ONLY and BENCH_STORM", 2);
+  if (values["update-docs"] === true && partial) {
+    exitWith("npm run bench: --update-docs needs a full run; unset BENCH_QUICK, BENCH_ONLY and BENCH_STORM", 2);
   }
-  return { updateReadme: values["update-readme"] === true };
+  return { updateDocs: values["update-docs"] === true };
 }
 
 function exitWith(line: string, code: number): never {
@@ -165,7 +165,7 @@ function exitWith(line: string, code: number): never {
 }
 
 async function main(): Promise<void> {
-  const { updateReadme } = readArguments();
+  const { updateDocs } = readArguments();
   if (!existsSync(entryFile)) throw new Error(`${entryFile} is missing: run npm run build first (npm run bench does)`);
   const log = (line: string): void => console.error(`bench: ${line}`);
   const machine = machineInfo();
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   if (partial) {
     write(path.join(resultsDirectory, "partial.json"), json);
   } else {
-    // Formatted as `npm run lint` expects, so that the section can go into the README as it is.
+    // Formatted as `npm run lint` expects, so that the section can go into docs/performance.md as it is.
     const report = formatReport(results, importCost, outcomes, machine, storm);
     const withVerification = verification === undefined ? report : `${report}\n${formatVerification(verification)}\n`;
     const withReference =
@@ -308,11 +308,14 @@ async function main(): Promise<void> {
         : `${withReference}\n${formatAsyncOffboarding(asyncOffboarding)}\n`;
     const markdown = await format(withAsync, { parser: "markdown", printWidth: 120 });
     write(path.join(resultsDirectory, "results.json"), json);
-    write(path.join(resultsDirectory, "README-section.md"), markdown);
-    if (updateReadme) {
+    write(path.join(resultsDirectory, "performance-section.md"), markdown);
+    if (updateDocs) {
       write(path.join(benchDirectory, "results.json"), json);
-      const readme = replaceBenchmarkSection(readFileSync(readmeFile, "utf8"), markdown);
-      write(readmeFile, await format(readme, { ...(await resolveConfig(readmeFile)), filepath: readmeFile }));
+      const page = replaceBenchmarkSection(readFileSync(performancePage, "utf8"), markdown);
+      write(
+        performancePage,
+        await format(page, { ...(await resolveConfig(performancePage)), filepath: performancePage }),
+      );
     }
   }
   log(`wrote ${written.join(", ")}`);

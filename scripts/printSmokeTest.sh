@@ -1,6 +1,6 @@
 #!/bin/sh
 # azd postdeploy hook: prints a function key of the new app and the dry run that proves it works
-# (README, "Deploy", step 2). Never fails the deployment, and prints no key in CI logs.
+# (docs/deploying.md, step 2). Never fails the deployment, and prints no key in CI logs.
 set -u
 if [ -n "${CI:-}${GITHUB_ACTIONS:-}${TF_BUILD:-}" ]; then
   echo "postdeploy: CI run, no function key printed."

@@ -4,7 +4,7 @@ import type { Scenario } from "../../emulator/scenario";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 
 // Listings the service could hand back (crafted pages served by the emulator) against the guards
-// that decide what the app touches: each test fails when its guard is removed (see README,
+// that decide what the app touches: each test fails when its guard is removed (see CONTRIBUTING.md,
 // "Mutation testing").
 
 // Letters in the ids, so that a comparison that folds one side only fails here.

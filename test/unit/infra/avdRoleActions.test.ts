@@ -161,6 +161,28 @@ describe("the custom AVD role and the ARM calls the app makes", () => {
     assert.equal(new Set(held).size, held.length, "no action twice");
   });
 
+  it("is listed in docs/deploying.md action by action, each with the method of the call that needs it", async () => {
+    const page = readFileSync(path.join(repositoryRoot, "docs", "deploying.md"), "utf8");
+    const leastPrivilege = page.slice(
+      page.indexOf("\n## Least privilege\n"),
+      page.indexOf("\n## ", page.indexOf("\n## Least privilege\n") + 1),
+    );
+    const rows = new Map(
+      [...leastPrivilege.matchAll(/^\| `(Microsoft\.DesktopVirtualization\/[^`]+)` +\|(.*)$/gm)].map((match) => [
+        match[1]!.toLowerCase(),
+        match[2]!,
+      ]),
+    );
+    const held = customRoleActions().map((action) => action.toLowerCase());
+    assert.deepEqual([...rows.keys()].sort(), [...held].sort());
+    for (const call of await armCallsOfTheApp()) {
+      const action = rbacAction(call);
+      for (const needed of [action, ...(alsoChecked.get(action) ?? [])]) {
+        assert.ok(rows.get(needed)?.includes(`\`${call.method} `), `${needed}: ${call.method}`);
+      }
+    }
+  });
+
   it("spells every action as the provider's published operations list does", () => {
     for (const action of customRoleActions()) assert.ok(publishedOperations.has(action), action);
   });

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, it } from "node:test";
 import { buildOpenApiDocument } from "../../../src/lib/http/openApiDocument";
 import { parseAppConfig } from "../../../src/lib/config/appConfig";
 import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
 import { signOutRequestSchemaFor } from "../../../src/lib/http/signOutRequestSchemaFor";
+import { documentationFiles, readDoc } from "../../support/markdownDocs";
 import { validateAgainstSwaggerSchema, type Schema } from "./validateAgainstSwaggerSchema";
 
-const readme = readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "README.md"), "utf8");
+/** README.md, CONTRIBUTING.md and every page under docs/, each with its name. */
+const pages = documentationFiles().map((file) => ({ file, text: readDoc(file) }));
 const document = buildOpenApiDocument({ requestSchema: signOutRequestSchema, host: "localhost" });
 const definitions = document.definitions as Record<string, Schema>;
 const demoConfig = parseAppConfig({
@@ -23,22 +23,30 @@ function verdicts(body: unknown): { document: boolean; function: boolean } {
   };
 }
 
-describe("the README's request examples", () => {
+describe("the request examples in README.md and docs/", () => {
   it("every request block conforms to the OpenAPI document and is accepted by the function", () => {
-    const blocks = [...readme.matchAll(/```json request\n([\s\S]*?)```/g)].map((match) => match[1]!);
-    assert.ok(blocks.length >= 5);
-    for (const block of blocks) {
-      assert.deepEqual(verdicts(JSON.parse(block)), { document: true, function: true }, block);
+    const blocks = pages.flatMap(({ file, text }) =>
+      [...text.matchAll(/```json request\n([\s\S]*?)```/g)].map((match) => ({ file, block: match[1]! })),
+    );
+    assert.ok(blocks.filter(({ file }) => file === "docs/calling.md").length >= 5);
+    for (const { file, block } of blocks) {
+      assert.deepEqual(verdicts(JSON.parse(block)), { document: true, function: true }, `${file}: ${block}`);
     }
   });
 
   it("every curl body is judged alike by the document and the function, and only the one shown as invalid is rejected", () => {
-    const bodies = [...readme.matchAll(/ -d '([^']*)'/g)].map((match) => match[1]!);
-    assert.ok(bodies.length >= 3);
-    for (const body of bodies) {
+    const bodies = pages.flatMap(({ file, text }) =>
+      [...text.matchAll(/ -d '([^']*)'/g)].map((match) => ({ file, body: match[1]! })),
+    );
+    assert.ok(
+      bodies.filter(({ file }) => file === "README.md").length >= 2,
+      "the README's synchronous and asynchronous calls",
+    );
+    assert.ok(bodies.filter(({ file }) => file === "docs/local.md").length >= 4, "the demo's calls");
+    for (const { file, body } of bodies) {
       const verdict = verdicts(JSON.parse(body));
-      assert.equal(verdict.document, verdict.function, body);
-      assert.equal(verdict.function, !body.includes("userPrincipleName"), body);
+      assert.equal(verdict.document, verdict.function, `${file}: ${body}`);
+      assert.equal(verdict.function, !body.includes("userPrincipleName"), `${file}: ${body}`);
     }
   });
 });
