@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { logEvent, logEventFields, logEventNames, type LogEventName } from "../../src/lib/base/logEvents";
-import { signOutCountsSchema } from "../../src/lib/engine/signOutReport";
-import { repositoryRoot, sourceFiles } from "../support/sourceFiles";
+import { logEvent, logEventFields, logEventNames, type LogEventName } from "../../../src/lib/base/logEvents";
+import { signOutCountsSchema } from "../../../src/lib/engine/signOutReport";
+import { repositoryRoot, sourceFiles } from "../../support/sourceFiles";
 
 const root = repositoryRoot;
 const sources = sourceFiles;
