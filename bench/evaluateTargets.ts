@@ -1,7 +1,7 @@
 import type { ImportCost } from "./measureImportCost";
 import type { TenantResult } from "./measureTenant";
 import type { StormResult } from "./measureStorm";
-import type { ReferenceRow } from "./measureReference";
+import { referenceLatencyMs, type ReferenceRow } from "./measureReference";
 
 export interface TargetOutcome {
   readonly target: string;
@@ -147,8 +147,8 @@ function evaluateReferenceTargets(rows: readonly ReferenceRow[]): TargetOutcome[
   ] as const) {
     const found = row(s, p);
     const app = found?.apps[0];
-    const wallTarget = `Warm wall ≤ ${referenceTargets.wallRatio} × the minimal client's at ${s}×${p}, 40 ms`;
-    const cpuTarget = `Warm CPU ≤ ${referenceTargets.cpuRatio} × the minimal client's at ${s}×${p}, 40 ms`;
+    const wallTarget = `Warm wall ≤ ${referenceTargets.wallRatio} × the minimal client's at ${s}×${p}, ${referenceLatencyMs} ms`;
+    const cpuTarget = `Warm CPU ≤ ${referenceTargets.cpuRatio} × the minimal client's at ${s}×${p}, ${referenceLatencyMs} ms`;
     if (found === undefined || app === undefined) {
       outcomes.push({ target: wallTarget, measured: "not measured", met: undefined });
       outcomes.push({ target: cpuTarget, measured: "not measured", met: undefined });
@@ -167,7 +167,7 @@ function evaluateReferenceTargets(rows: readonly ReferenceRow[]): TargetOutcome[
   }
   const mid = row(5, 20);
   const midApp = mid?.apps[0];
-  const midTarget = `Warm wall ≤ ${referenceTargets.midFloorRatio} × the three-round-trip floor at 5×20, 40 ms (beside the reference)`;
+  const midTarget = `Warm wall ≤ ${referenceTargets.midFloorRatio} × the three-round-trip floor at 5×20, ${referenceLatencyMs} ms (beside the reference)`;
   outcomes.push(
     mid === undefined || midApp === undefined
       ? { target: midTarget, measured: "not measured", met: undefined }

@@ -35,7 +35,7 @@ export async function acceptAsyncSignOut(
   if (!storage.ok) {
     logEvent(context, "error", {
       event: "userSignout.configurationError",
-      operationId: context.invocationId,
+      invocationId: context.invocationId,
       ...storage.error,
     });
     return configurationErrorResponse(storage.error, context.invocationId);

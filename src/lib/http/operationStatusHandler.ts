@@ -38,7 +38,12 @@ function storageUnavailable(
   operationId: string,
   error: unknown,
 ): HttpResponseInit {
-  logEvent(context, "warn", { event: "userSignoutOperation.storageUnavailable", operationId, error: String(error) });
+  logEvent(context, "warn", {
+    event: "userSignoutOperation.storageUnavailable",
+    invocationId: context.invocationId,
+    operationId,
+    error: String(error),
+  });
   const body: OperationProgressBody = {
     operationId,
     status: "running",

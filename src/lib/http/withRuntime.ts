@@ -29,7 +29,7 @@ export function withRuntime<TRuntime>(
       if (!runtime.ok) {
         logEvent(context, "error", {
           event: `${functionName}.configurationError`,
-          operationId: invocationId,
+          invocationId,
           ...runtime.error,
         });
         return configurationErrorResponse(runtime.error, invocationId);
@@ -38,7 +38,7 @@ export function withRuntime<TRuntime>(
     } catch (error) {
       logEvent(context, "error", {
         event: `${functionName}.internalError`,
-        operationId: invocationId,
+        invocationId,
         error: String(error),
       });
       return internalErrorResponse(invocationId);

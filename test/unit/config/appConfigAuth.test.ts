@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAppConfig } from "../../src/lib/config/appConfig";
+import { parseAppConfig } from "../../../src/lib/config/appConfig";
 
 const base = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toUpstreamError } from "../../src/lib/azure/upstreamError";
+import { toUpstreamError } from "../../../src/lib/azure/upstreamError";
 
 describe("toUpstreamError", () => {
   it("keeps the ARM error code and status of a RestError-like error", () => {

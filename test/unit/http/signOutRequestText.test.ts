@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toFieldErrors } from "../../src/lib/http/fieldErrors";
-import { signOutRequestSchema } from "../../src/lib/http/signOutRequest";
+import { toFieldErrors } from "../../../src/lib/http/fieldErrors";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
 
 const upn = "alice@contoso.com";
 

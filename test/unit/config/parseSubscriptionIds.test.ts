@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseSubscriptionIds } from "../../src/lib/config/parseSubscriptionIds";
+import { parseSubscriptionIds } from "../../../src/lib/config/parseSubscriptionIds";
 
 const a = "11111111-1111-1111-1111-111111111111";
 const b = "22222222-2222-2222-2222-222222222222";

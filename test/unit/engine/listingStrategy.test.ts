@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chooseListingStrategy, maxUsersForFilteredListing } from "../../src/lib/engine/listingStrategy";
+import { chooseListingStrategy, maxUsersForFilteredListing } from "../../../src/lib/engine/listingStrategy";
 
 describe("chooseListingStrategy", () => {
   it("lists each host pool once, unfiltered, unless the operator enabled the server-side filter", () => {

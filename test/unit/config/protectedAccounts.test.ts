@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAppConfig } from "../../src/lib/config/appConfig";
-import { findProtectedAccounts } from "../../src/lib/engine/findProtectedAccounts";
+import { parseAppConfig } from "../../../src/lib/config/appConfig";
+import { findProtectedAccounts } from "../../../src/lib/engine/findProtectedAccounts";
 
 const base = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
 

@@ -7,8 +7,8 @@ import {
   jobMessageTimeoutMarginSeconds,
   parseAppConfig,
   type Environment,
-} from "../../src/lib/config/appConfig";
-import { createRuntimeLoader } from "../../src/lib/app/createRuntimeLoader";
+} from "../../../src/lib/config/appConfig";
+import { createRuntimeLoader } from "../../../src/lib/app/createRuntimeLoader";
 
 const base: Environment = { AVD_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111" };
 
@@ -111,7 +111,7 @@ describe("settings for asynchronous calls", () => {
   });
 
   it("holds the job message timeout under host.json's functionTimeout with a margin, naming both", () => {
-    const hostJson = JSON.parse(readFileSync(path.resolve(__dirname, "..", "..", "..", "host.json"), "utf8")) as {
+    const hostJson = JSON.parse(readFileSync(path.resolve(__dirname, "..", "..", "..", "..", "host.json"), "utf8")) as {
       functionTimeout: string;
     };
     const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);

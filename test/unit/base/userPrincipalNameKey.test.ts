@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { userPrincipalNameKey } from "../../src/lib/base/userPrincipalName";
+import { userPrincipalNameKey } from "../../../src/lib/base/userPrincipalName";
 
 // The engine decides whose session is touched by comparing these keys; test/integration/lookAlikeUser
 // checks the same through the handler, the SDK and the emulator.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toFieldErrors, type FieldError } from "../../src/lib/http/fieldErrors";
-import { signOutRequestSchema } from "../../src/lib/http/signOutRequest";
+import { toFieldErrors, type FieldError } from "../../../src/lib/http/fieldErrors";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
 
 function errorsFor(body: unknown): FieldError[] {
   const result = signOutRequestSchema.safeParse(body);

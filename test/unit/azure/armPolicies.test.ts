@@ -6,8 +6,8 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { armGuardPolicy, foreignOriginCode, unexpectedActionPathCode } from "../../src/lib/azure/armPolicies";
-import { isUserSessionActionPath } from "../../src/lib/azure/armResourceId";
+import { armGuardPolicy, foreignOriginCode, unexpectedActionPathCode } from "../../../src/lib/azure/armPolicies";
+import { isUserSessionActionPath } from "../../../src/lib/azure/armResourceId";
 
 const arm = "https://management.azure.com";
 const sub = "11111111-1111-4111-8111-111111111111";

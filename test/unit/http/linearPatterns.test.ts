@@ -3,10 +3,10 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { ESLint, type Linter } from "eslint";
 import tseslint from "typescript-eslint";
-import { signOutRequestSchema } from "../../src/lib/http/signOutRequest";
-import { toSwaggerSchema } from "../../src/lib/http/toSwaggerSchema";
+import { signOutRequestSchema } from "../../../src/lib/http/signOutRequest";
+import { toSwaggerSchema } from "../../../src/lib/http/toSwaggerSchema";
 
-const root = path.resolve(__dirname, "..", "..", "..");
+const root = path.resolve(__dirname, "..", "..", "..", "..");
 const linearRules = ["regexp/no-super-linear-backtracking", "regexp/no-super-linear-move"] as const;
 
 /** The two rules exactly as the project's lint configuration sets them, and nothing else. */
@@ -62,7 +62,7 @@ describe("patterns run on input take linear time", () => {
     for (const file of [
       "src/lib/http/signOutRequest.ts",
       "emulator/matchArmRoute.ts",
-      "test/unit/linearPatterns.test.ts",
+      "test/unit/http/linearPatterns.test.ts",
     ]) {
       const config = (await project.calculateConfigForFile(path.join(root, file))) as { rules: Linter.RulesRecord };
       for (const rule of linearRules) {

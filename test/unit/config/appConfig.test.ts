@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseAppConfig, type Environment } from "../../src/lib/config/appConfig";
+import { parseAppConfig, type Environment } from "../../../src/lib/config/appConfig";
 
 const subscription = "11111111-1111-1111-1111-111111111111";
 const base: Environment = { AVD_SUBSCRIPTION_IDS: subscription };

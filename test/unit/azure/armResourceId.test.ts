@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseHostPoolId, parseUserSessionId, sameHostPool } from "../../src/lib/azure/armResourceId";
+import { parseHostPoolId, parseUserSessionId, sameHostPool } from "../../../src/lib/azure/armResourceId";
 
 const sub = "11111111-1111-1111-1111-111111111111";
 

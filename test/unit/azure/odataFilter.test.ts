@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { odataStringLiteral, userPrincipalNameFilter } from "../../src/lib/azure/odataFilter";
+import { odataStringLiteral, userPrincipalNameFilter } from "../../../src/lib/azure/odataFilter";
 
 describe("userPrincipalNameFilter", () => {
   it("doubles every single quote so the value stays one literal", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { repositoryRoot, sourceFiles } from "../support/sourceFiles";
+import { repositoryRoot, sourceFiles } from "../../support/sourceFiles";
 
 const root = repositoryRoot;
 

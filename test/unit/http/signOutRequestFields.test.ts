@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toFieldErrors } from "../../src/lib/http/fieldErrors";
+import { toFieldErrors } from "../../../src/lib/http/fieldErrors";
 import {
   createSignOutRequestSchema,
   maxGracePeriodSecondsFor,
   signOutRequestSchema,
-} from "../../src/lib/http/signOutRequest";
-import { userPrincipalNamePattern, userPrincipalNameSchema } from "../../src/lib/base/userPrincipalName";
+} from "../../../src/lib/http/signOutRequest";
+import { userPrincipalNamePattern, userPrincipalNameSchema } from "../../../src/lib/base/userPrincipalName";
 
 const upn = "alice@contoso.com";
 const subscriptionA = "11111111-1111-4111-8111-111111111111";
