@@ -28,9 +28,17 @@ describe("azd's parameter file (infra/main.parameters.json)", () => {
   });
 });
 
+// The deployment guide is moving from the README to docs/deploying.md: a parameter documented in
+// either table counts until the README's copy is gone.
+const deployingGuide = readFileSync(path.join(repositoryRoot, "docs", "deploying.md"), "utf8");
+
 describe("the README's Deploy section", () => {
-  it("documents every parameter of the template in its table", () => {
-    const documented = new Set([...deploy.matchAll(/^\| `(\w+)`\s+\|/gm)].map((match) => match[1]!));
+  it("documents every parameter of the template in its table (or docs/deploying.md's)", () => {
+    const documented = new Set(
+      [...deploy.matchAll(/^\| `(\w+)`\s+\|/gm), ...deployingGuide.matchAll(/^\| `(\w+)`\s+\|/gm)].map(
+        (match) => match[1]!,
+      ),
+    );
     assert.deepEqual(
       Object.keys(readCompiledTemplate().parameters ?? {}).filter((name) => !documented.has(name)),
       [],
