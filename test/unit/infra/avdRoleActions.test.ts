@@ -237,6 +237,21 @@ describe("the custom AVD role and the ARM calls the app makes", () => {
     ]);
   });
 
+  it("names every action of the role, beside its call, in docs/deploying.md's least-privilege section", () => {
+    const guide = readFileSync(path.join(repositoryRoot, "docs", "deploying.md"), "utf8");
+    const start = guide.indexOf("\n## Least privilege\n");
+    assert.ok(start >= 0, "a Least privilege section");
+    const section = guide.slice(start, guide.indexOf("\n## ", start + 1));
+    const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+    for (const action of customRoleActions()) {
+      const row = rows.find(
+        (line) => line.includes(action) || line.includes(`…${action.slice(action.indexOf("/hostpools"))}`),
+      );
+      assert.ok(row !== undefined, `${action} in the table`);
+      assert.match(row, /^\| `(GET|DELETE|POST) /, `${action}: the call that needs it`);
+    }
+  });
+
   it("finds the verb and type of a call as ARM does", () => {
     const base = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp";
     assert.equal(rbacAction({ method: "GET", pathname: base }), "microsoft.desktopvirtualization/hostpools/read");
