@@ -26,6 +26,9 @@ param httpPerInstanceConcurrency int
 @description('Memory of each instance, in MB.')
 param instanceMemoryMB int
 
+@description('Object id of whoever deploys (azd\'s AZURE_PRINCIPAL_ID); empty: none. Gets write access to the deployment container only.')
+param deployerPrincipalId string
+
 @description('Turn on App Service Authentication (Microsoft Entra ID) in front of the functions.')
 param enableAppServiceAuthentication bool
 
@@ -50,6 +53,8 @@ var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Storage Table Data Contributor (the operation store)
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Storage Blob Data Contributor (the deployer, on the deployment container only: the predeploy hook's probe)
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 // Monitoring Metrics Publisher (Application Insights ingestion with Entra ID, local auth off)
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -382,6 +387,25 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// Lets the predeploy hook (scripts/waitForDeployAccess.sh) write and delete a probe blob in the
+// deployment container: when that succeeds, the data-plane role assignments this deployment made on
+// the account have taken effect (they propagate together, minutes after ARM reports them created).
+// Named from the principal, in the app's resource group: deleted with it.
+resource deployerProbe 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  scope: deploymentContainer
+  name: guid(deploymentContainer.id, deployerPrincipalId, storageBlobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: deployerPrincipalId
+  }
+  // After the identity's own storage roles, so the probe succeeding says they had time to propagate too.
+  dependsOn: [
+    blobDataOwner
+    queueDataContributor
+    tableDataContributor
+  ]
+}
+
 output functionAppName string = functionApp.name
 output functionAppHostName string = functionApp.properties.defaultHostName
 output identityClientId string = identity.properties.clientId
@@ -393,3 +417,4 @@ output jobQueueName string = jobQueue.name
 output poisonQueueName string = poisonQueue.name
 output operationTableName string = operationTable.name
 output deploymentContainerName string = deploymentContainer.name
+output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'

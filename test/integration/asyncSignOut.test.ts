@@ -117,7 +117,12 @@ describe("asynchronous sign-out end to end: the local functions host, Azurite an
   it("moves a message that fails on every delivery to the poison queue and reads its operation failed with the reason", async () => {
     // Every listing takes 1.5 s and a message may run 1 s: each delivery is cut short and thrown back.
     emulator.load({ ...tenantScenario(), latencyMs: 1500 });
-    const host = await startAppHost({ AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1" });
+    // What is tested is the poison path, not the spacing of retries: host.json's 30 s between
+    // deliveries is overridden, as an app setting can (test/integration/transientStorageFaults.test.ts keeps it).
+    const host = await startAppHost({
+      AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1",
+      AzureFunctionsJobHost__extensions__queues__visibilityTimeout: "00:00:00",
+    });
     const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
     const polled = await pollLocation(accepted.headers.get("location")!);
     assert.equal(polled.final.status, 502);

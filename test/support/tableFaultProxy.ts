@@ -23,8 +23,12 @@ export interface TableFaultProxy {
   holdAfterWrite(nth: number): Promise<void>;
   /** Forgets a hold that has not been reached. */
   cancelHold(): void;
-  /** While on, every request is answered 503 ServerBusy without reaching Azurite. */
-  setUnavailable(on: boolean): void;
+  /**
+   * While on, every request is answered without reaching Azurite: 503 ServerBusy (the service under
+   * load; the SDK retries it), or with `refusal: "forbidden"` 403 AuthorizationPermissionMismatch
+   * (a role assignment not yet in effect; the SDK does not retry it).
+   */
+  setUnavailable(on: boolean, refusal?: "serverBusy" | "forbidden"): void;
   /** Requests refused while unavailable. */
   refused(): number;
   /** Resolves once this many requests have been refused. */
@@ -39,6 +43,7 @@ export async function startTableFaultProxy(azuriteTableEndpoint: string): Promis
   const requests: { method: string; path: string }[] = [];
   let writesAnswered = 0;
   let unavailable = false;
+  let refusal: "serverBusy" | "forbidden" = "serverBusy";
   let refusedCount = 0;
   const refusalWatchers: { count: number; resolve: () => void }[] = [];
   let hold: { at: number; resolve: () => void } | undefined;
@@ -46,15 +51,23 @@ export async function startTableFaultProxy(azuriteTableEndpoint: string): Promis
 
   const refuse = (response: ServerResponse): void => {
     refusedCount++;
+    const [status, code, text] =
+      refusal === "forbidden"
+        ? [
+            403,
+            "AuthorizationPermissionMismatch",
+            "This request is not authorized to perform this operation using this permission.",
+          ]
+        : [503, "ServerBusy", "The server is busy."];
     const body = JSON.stringify({
       "odata.error": {
-        code: "ServerBusy",
-        message: { lang: "en-US", value: "The server is busy.\nRequestId:00000000-0000-0000-0000-000000000000" },
+        code,
+        message: { lang: "en-US", value: `${text}\nRequestId:00000000-0000-0000-0000-000000000000` },
       },
     });
-    response.writeHead(503, {
+    response.writeHead(status, {
       "content-type": "application/json;odata=minimalmetadata;streaming=true;charset=utf-8",
-      "x-ms-error-code": "ServerBusy",
+      "x-ms-error-code": code,
     });
     response.end(body);
     for (const watcher of refusalWatchers.filter((w) => refusedCount >= w.count)) {
@@ -117,8 +130,9 @@ export async function startTableFaultProxy(azuriteTableEndpoint: string): Promis
     cancelHold: () => {
       hold = undefined;
     },
-    setUnavailable: (on) => {
+    setUnavailable: (on, answer = "serverBusy") => {
       unavailable = on;
+      refusal = answer;
     },
     refused: () => refusedCount,
     refusedAtLeast: (count) =>

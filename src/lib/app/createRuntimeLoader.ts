@@ -20,7 +20,8 @@ export interface AppRuntime {
   readonly armBudget: ArmBudget;
   /**
    * The instance's Storage clients (queues and table), made on first use: synchronous calls never
-   * load the Storage SDKs. Without Storage configured: the ConfigurationError naming the setting.
+   * load the Storage SDKs. Without Storage configured, or with an asynchronous-only setting the app
+   * refuses: the ConfigurationError naming the setting.
    */
   storage(): Result<JobStorage, ConfigurationError>;
 }
@@ -75,6 +76,8 @@ function build(dependencies: RuntimeDependencies): Result<AppRuntime, Configurat
     signOut,
     armBudget: budget,
     storage() {
+      // A bad asynchronous-only setting refuses asynchronous work as missing Storage does.
+      if (!config.async.ok) return config.async;
       storage ??= config.storage.ok
         ? ok(createJobStorage(config.storage.value, dependencies.storageCredential ?? hostStorageCredential))
         : config.storage;

@@ -49,6 +49,20 @@ export interface AppConfig {
    * a leaked function key cannot lock out the responders. De-duplicated as sessions are matched.
    */
   readonly protectedUsers: readonly string[];
+  /**
+   * The settings only asynchronous work reads. A fault here is kept, not raised: synchronous calls
+   * work whatever these say, and an asynchronous request is answered with this error.
+   */
+  readonly async: Result<AsyncSettings, ConfigurationError>;
+  /**
+   * Where asynchronous work is queued and recorded. A fault here is kept, not raised: synchronous
+   * calls work without Storage, and an asynchronous request is answered with this error.
+   */
+  readonly storage: Result<StorageConfig, ConfigurationError>;
+}
+
+/** What asynchronous calls (the 202, the queue consumer, the status URL) read and synchronous ones never do. */
+export interface AsyncSettings {
   /** How long an asynchronous operation's record (and its status URL) lives. */
   readonly operationRetentionMs: number;
   /** The longest grace period an asynchronous request may ask for. */
@@ -57,11 +71,6 @@ export interface AppConfig {
   readonly jobDeadlineMs: number;
   /** Time budget of one queue message's run, under the host's functionTimeout; then it is retried. */
   readonly jobMessageTimeoutMs: number;
-  /**
-   * Where asynchronous work is queued and recorded. A fault here is kept, not raised: synchronous
-   * calls work without Storage, and an asynchronous request is answered with this error.
-   */
-  readonly storage: Result<StorageConfig, ConfigurationError>;
 }
 
 /** `AzureWebJobsStorage`, in either of the forms the Functions host reads. */
@@ -120,13 +129,50 @@ const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute htt
   return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, "")}`;
 });
 
-const number = (min: number, max: number, unit = "a number", why = "") =>
-  z.coerce
+export interface NumericBounds {
+  readonly min: number;
+  readonly max: number;
+  /** Whole numbers only. */
+  readonly integer: boolean;
+}
+
+/**
+ * What the app accepts for each numeric setting: the schemas below are built from it, and
+ * test/unit/infra/settingBounds.test.ts holds the template's @minValue/@maxValue to it.
+ */
+export const numericSettingBounds = Object.freeze({
+  // Above 220 s the Functions front end has already cut the HTTP response at 230 s.
+  AVD_DEADLINE_SECONDS: { min: 0.1, max: 220, integer: false },
+  AVD_SCAN_GATHER_MS: { min: 0, max: 5000, integer: true },
+  AVD_ARM_READ_BURST: { min: 1, max: 10_000, integer: true },
+  AVD_ARM_READS_PER_SECOND: { min: 0.1, max: 10_000, integer: false },
+  AVD_ARM_DELETE_BURST: { min: 1, max: 10_000, integer: true },
+  AVD_ARM_DELETES_PER_SECOND: { min: 0.1, max: 10_000, integer: false },
+  AVD_ARM_WRITE_BURST: { min: 1, max: 10_000, integer: true },
+  AVD_ARM_WRITES_PER_SECOND: { min: 0.1, max: 10_000, integer: false },
+  AVD_ARM_MAX_SOCKETS: { min: 1, max: 1024, integer: true },
+  AVD_VERIFY_WINDOW_SECONDS: { min: 0, max: 600, integer: true },
+  AVD_OPERATION_RETENTION_DAYS: { min: 1, max: 90, integer: true },
+  // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
+  AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: { min: 0, max: 86_400, integer: true },
+  AVD_JOB_DEADLINE_SECONDS: { min: 10, max: 7 * 86_400, integer: true },
+  AVD_JOB_MESSAGE_TIMEOUT_SECONDS: {
+    min: 1,
+    max: hostFunctionTimeoutSeconds - jobMessageTimeoutMarginSeconds,
+    integer: true,
+  },
+} satisfies Record<string, NumericBounds>);
+
+export type NumericSettingName = keyof typeof numericSettingBounds;
+
+const bounded = (setting: NumericSettingName, unit = "a number", why = "") => {
+  const { min, max, integer } = numericSettingBounds[setting];
+  const value = z.coerce
     .number({ error: `must be ${unit}` })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}${why}` });
-const integer = (min: number, max: number, unit?: string, why?: string) =>
-  number(min, max, unit, why).int({ error: "must be a whole number" });
+  return integer ? value.int({ error: "must be a whole number" }) : value;
+};
 
 const booleanSetting = z
   .string()
@@ -159,18 +205,21 @@ export const appSettingsSchema = z
     AZURE_RESOURCE_MANAGER_ENDPOINT: httpsOrigin.optional(),
     AZURE_RESOURCE_MANAGER_AUDIENCE: httpsOrigin.optional(),
     AZURE_CLIENT_ID: guid.optional(),
-    // Above 220 s the Functions front end has already cut the HTTP response at 230 s.
-    AVD_DEADLINE_SECONDS: number(0.1, 220, "a number of seconds", " (HTTP responses are cut at 230 s)").optional(),
-    AVD_SCAN_GATHER_MS: integer(0, 5000).optional(),
-    AVD_ARM_READ_BURST: integer(1, 10_000).optional(),
-    AVD_ARM_READS_PER_SECOND: number(0.1, 10_000).optional(),
-    AVD_ARM_DELETE_BURST: integer(1, 10_000).optional(),
-    AVD_ARM_DELETES_PER_SECOND: number(0.1, 10_000).optional(),
-    AVD_ARM_WRITE_BURST: integer(1, 10_000).optional(),
-    AVD_ARM_WRITES_PER_SECOND: number(0.1, 10_000).optional(),
-    AVD_ARM_MAX_SOCKETS: integer(1, 1024).optional(),
+    AVD_DEADLINE_SECONDS: bounded(
+      "AVD_DEADLINE_SECONDS",
+      "a number of seconds",
+      " (HTTP responses are cut at 230 s)",
+    ).optional(),
+    AVD_SCAN_GATHER_MS: bounded("AVD_SCAN_GATHER_MS").optional(),
+    AVD_ARM_READ_BURST: bounded("AVD_ARM_READ_BURST").optional(),
+    AVD_ARM_READS_PER_SECOND: bounded("AVD_ARM_READS_PER_SECOND").optional(),
+    AVD_ARM_DELETE_BURST: bounded("AVD_ARM_DELETE_BURST").optional(),
+    AVD_ARM_DELETES_PER_SECOND: bounded("AVD_ARM_DELETES_PER_SECOND").optional(),
+    AVD_ARM_WRITE_BURST: bounded("AVD_ARM_WRITE_BURST").optional(),
+    AVD_ARM_WRITES_PER_SECOND: bounded("AVD_ARM_WRITES_PER_SECOND").optional(),
+    AVD_ARM_MAX_SOCKETS: bounded("AVD_ARM_MAX_SOCKETS").optional(),
     AVD_SERVER_SIDE_FILTER: booleanSetting.optional(),
-    AVD_VERIFY_WINDOW_SECONDS: integer(0, 600).optional(),
+    AVD_VERIFY_WINDOW_SECONDS: bounded("AVD_VERIFY_WINDOW_SECONDS").optional(),
     WEBSITE_AUTH_ENABLED: booleanSetting.optional(),
     // App role values are single tokens (no spaces), e.g. "AvdSignout.Operator".
     REQUIRED_CALLER_ROLE: z
@@ -179,16 +228,11 @@ export const appSettingsSchema = z
       .regex(/^[^\s,;]+$/, { error: "must be one app role value, without spaces" })
       .optional(),
     AVD_PROTECTED_USERS: protectedUsers.optional(),
-    AVD_OPERATION_RETENTION_DAYS: integer(1, 90).optional(),
-    // A delayed queue message becomes visible after at most 7 days; a day is far more than a warning needs.
-    AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: integer(0, 86_400).optional(),
-    AVD_JOB_DEADLINE_SECONDS: integer(10, 7 * 86_400).optional(),
-    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: integer(
-      1,
-      hostFunctionTimeoutSeconds - jobMessageTimeoutMarginSeconds,
-      "a number of seconds",
-      ` (host.json functionTimeout is ${hostFunctionTimeoutSeconds} s; a run must end ${jobMessageTimeoutMarginSeconds} s before it, or the host restarts the worker and every chunk on the instance dies)`,
-    ).optional(),
+    // Read as given and checked by parseAsyncSettings: a fault there must not stop synchronous calls.
+    AVD_OPERATION_RETENTION_DAYS: z.string().optional(),
+    AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: z.string().optional(),
+    AVD_JOB_DEADLINE_SECONDS: z.string().optional(),
+    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: z.string().optional(),
     // Read as given and checked by parseStorageConfig: a fault there must not stop synchronous calls.
     AzureWebJobsStorage: z.string().optional(),
     AzureWebJobsStorage__queueServiceUri: z.string().optional(),
@@ -216,22 +260,6 @@ export const appSettingsSchema = z
     }
     // In Azure the platform announces the managed identity endpoint; being on App Service without
     // it means the identity was never enabled, a configuration fault rather than a reason to fall back.
-    const grace = settings.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds;
-    if (grace >= (settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds)) {
-      problem(
-        "AVD_JOB_DEADLINE_SECONDS",
-        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or no job with the longest grace period could finish`,
-      );
-    }
-    // A status read after the record expires deletes it: it must outlive the longest job, grace period included.
-    const retentionSeconds = (settings.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400;
-    const deadlineSeconds = settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds;
-    if (retentionSeconds < deadlineSeconds + grace) {
-      problem(
-        "AVD_OPERATION_RETENTION_DAYS",
-        `must cover AVD_JOB_DEADLINE_SECONDS (${deadlineSeconds}) plus AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or a record could expire while its job still runs`,
-      );
-    }
     if (settings.IDENTITY_ENDPOINT !== undefined && settings.IDENTITY_HEADER === undefined) {
       problem("IDENTITY_HEADER", "is missing while IDENTITY_ENDPOINT is set");
     }
@@ -299,13 +327,61 @@ export function parseAppConfig(env: Environment): Result<AppConfig, Configuratio
       authEnabled: s.WEBSITE_AUTH_ENABLED ?? false,
       requiredCallerRole: s.REQUIRED_CALLER_ROLE,
       protectedUsers: s.AVD_PROTECTED_USERS ?? [],
+      async: parseAsyncSettings(s),
+      storage: parseStorageConfig(s, s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity"),
+    }),
+  );
+}
+
+const asyncSettingsSchema = z
+  .object({
+    AVD_OPERATION_RETENTION_DAYS: bounded("AVD_OPERATION_RETENTION_DAYS", "a number of days").optional(),
+    AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: bounded("AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS", "a number of seconds").optional(),
+    AVD_JOB_DEADLINE_SECONDS: bounded("AVD_JOB_DEADLINE_SECONDS", "a number of seconds").optional(),
+    AVD_JOB_MESSAGE_TIMEOUT_SECONDS: bounded(
+      "AVD_JOB_MESSAGE_TIMEOUT_SECONDS",
+      "a number of seconds",
+      ` (host.json functionTimeout is ${hostFunctionTimeoutSeconds} s; a run must end ${jobMessageTimeoutMarginSeconds} s before it, or the host restarts the worker and every chunk on the instance dies)`,
+    ).optional(),
+  })
+  .superRefine((settings, ctx) => {
+    const problem = (setting: string, message: string): void => {
+      ctx.addIssue({ code: "custom", path: [setting], message });
+    };
+    const grace = settings.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds;
+    const deadlineSeconds = settings.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds;
+    if (grace >= deadlineSeconds) {
+      problem(
+        "AVD_JOB_DEADLINE_SECONDS",
+        `must be longer than AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or no job with the longest grace period could finish`,
+      );
+    }
+    // A status read after the record expires deletes it: it must outlive the longest job, grace period included.
+    const retentionSeconds = (settings.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400;
+    if (retentionSeconds < deadlineSeconds + grace) {
+      problem(
+        "AVD_OPERATION_RETENTION_DAYS",
+        `must cover AVD_JOB_DEADLINE_SECONDS (${deadlineSeconds}) plus AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS (${grace}), or a record could expire while its job still runs`,
+      );
+    }
+  });
+
+/** The asynchronous-only settings; their fault is kept for asynchronous calls, as a Storage fault is. */
+function parseAsyncSettings(settings: Readonly<Record<string, unknown>>): Result<AsyncSettings, ConfigurationError> {
+  const parsed = asyncSettingsSchema.safeParse(settings);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return err(configurationError(String(issue?.path[0] ?? "settings"), issue?.message ?? "is invalid"));
+  }
+  const s = parsed.data;
+  return ok(
+    Object.freeze({
       operationRetentionMs: secondsToMs(
         (s.AVD_OPERATION_RETENTION_DAYS ?? configDefaults.operationRetentionDays) * 86_400,
       ),
       asyncMaxGracePeriodSeconds: s.AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS ?? configDefaults.asyncMaxGracePeriodSeconds,
       jobDeadlineMs: secondsToMs(s.AVD_JOB_DEADLINE_SECONDS ?? configDefaults.jobDeadlineSeconds),
       jobMessageTimeoutMs: secondsToMs(s.AVD_JOB_MESSAGE_TIMEOUT_SECONDS ?? configDefaults.jobMessageTimeoutSeconds),
-      storage: parseStorageConfig(s, s.IDENTITY_ENDPOINT === undefined ? "developer" : "managedIdentity"),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { JobRuntime } from "../jobs/jobConsumerHandlers";
+import type { ConfigurationError } from "../config/configurationError";
 import { logEvent } from "../base/logEvents";
 import { msToSeconds } from "../base/duration";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
@@ -30,23 +31,26 @@ export async function acceptAsyncSignOut(
   runtime: AsyncRuntime,
   order: SignOutOrder,
 ): Promise<HttpResponseInit> {
-  const { config } = runtime;
-  const storage = runtime.storage();
-  if (!storage.ok) {
+  const refuse = (error: ConfigurationError): HttpResponseInit => {
     logEvent(context, "error", {
       event: "userSignout.configurationError",
       invocationId: context.invocationId,
-      ...storage.error,
+      ...error,
     });
-    return configurationErrorResponse(storage.error, context.invocationId);
-  }
+    return configurationErrorResponse(error, context.invocationId);
+  };
+  // Checked here as well as by storage(), so the settings below are known to be the app's.
+  const settings = runtime.config.async;
+  if (!settings.ok) return refuse(settings.error);
+  const storage = runtime.storage();
+  if (!storage.ok) return refuse(storage.error);
   const { userPrincipalNames } = order;
   const accepted = await acceptSignOutJob(
     storage.value,
     { userPrincipalNames, spec: jobSpecOf(order) },
     {
-      operationRetentionMs: config.operationRetentionMs,
-      jobDeadlineMs: config.jobDeadlineMs,
+      operationRetentionMs: settings.value.operationRetentionMs,
+      jobDeadlineMs: settings.value.jobDeadlineMs,
       now: () => runtime.clock.now(),
     },
   );

@@ -2,7 +2,7 @@ import type { AppConfig } from "../config/appConfig";
 import { createSignOutRequestSchema, maxGracePeriodSecondsFor, type SignOutRequestContext } from "./signOutRequest";
 
 type RequestSchema = ReturnType<typeof createSignOutRequestSchema>;
-type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds" | "asyncMaxGracePeriodSeconds">;
+type SchemaConfig = Pick<AppConfig, "deadlineMs" | "subscriptionIds" | "async">;
 
 /** Built schemas by what they depend on (the values, not the object that carries them). */
 const schemas = new Map<string, RequestSchema>();
@@ -13,8 +13,13 @@ const schemas = new Map<string, RequestSchema>();
  * AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS.
  */
 export function signOutRequestSchemaFor(config: SchemaConfig, async = false): RequestSchema {
+  // The caller answers an asynchronous request under a faulty asynchronous setting with that fault.
+  if (async && !config.async.ok) throw new Error(`asynchronous settings refused: ${config.async.error.setting}`);
   const context: SignOutRequestContext = {
-    maxGracePeriodSeconds: async ? config.asyncMaxGracePeriodSeconds : maxGracePeriodSecondsFor(config.deadlineMs),
+    maxGracePeriodSeconds:
+      async && config.async.ok
+        ? config.async.value.asyncMaxGracePeriodSeconds
+        : maxGracePeriodSecondsFor(config.deadlineMs),
     configuredSubscriptionIds: config.subscriptionIds,
     async,
   };

@@ -13,6 +13,7 @@ import type { Result } from "../base/result";
 import {
   badBodyResponse,
   callerNotAuthorizedResponse,
+  configurationErrorResponse,
   protectedAccountResponse,
   reportResponse,
   validationFailedResponse,
@@ -52,6 +53,15 @@ export function createUserSignoutHandler(
       return badBodyResponse(body.error, operationId);
     }
     const isAsync = preferAsync || (isPlainObject(body.value) && body.value.async === true);
+    // Before the request schema, whose asynchronous limits come from these settings.
+    if (isAsync && !config.async.ok) {
+      logEvent(context, "error", {
+        event: "userSignout.configurationError",
+        invocationId: context.invocationId,
+        ...config.async.error,
+      });
+      return configurationErrorResponse(config.async.error, operationId);
+    }
     const input = signOutRequestSchemaFor(config, isAsync).safeParse(body.value);
     if (!input.success) {
       const details = toFieldErrors(input.error);

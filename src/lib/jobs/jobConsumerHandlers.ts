@@ -1,7 +1,7 @@
 import { logEvent } from "../base/logEvents";
 import { randomUUID } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
-import type { AppConfig } from "../config/appConfig";
+import type { AppConfig, AsyncSettings } from "../config/appConfig";
 import type { Clock } from "../base/clock";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
@@ -24,13 +24,25 @@ export type LoadJobRuntime = () => Result<JobRuntime, ConfigurationError>;
 
 export type QueueHandler = (queueEntry: unknown, context: InvocationContext) => Promise<void>;
 
-function load(loadRuntime: LoadJobRuntime): { runtime: JobRuntime; storage: JobStorage; store: OperationStore } {
+function load(loadRuntime: LoadJobRuntime): {
+  runtime: JobRuntime;
+  settings: AsyncSettings;
+  storage: JobStorage;
+  store: OperationStore;
+} {
   const runtime = loadRuntime();
   // Thrown: the host redelivers, and a fault that stays sends the message to the poison queue.
   if (!runtime.ok) throw new Error(runtime.error.message);
+  const settings = runtime.value.config.async;
+  if (!settings.ok) throw new Error(`${settings.error.setting} ${settings.error.message}`);
   const storage = runtime.value.storage();
   if (!storage.ok) throw new Error(storage.error.message);
-  return { runtime: runtime.value, storage: storage.value, store: createOperationStore(storage.value.table) };
+  return {
+    runtime: runtime.value,
+    settings: settings.value,
+    storage: storage.value,
+    store: createOperationStore(storage.value.table),
+  };
 }
 
 /** `userSignoutJob`: one chunk's step per delivery; a throw hands the message back to the host. */
@@ -45,7 +57,7 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
     const { operationId, chunk, stage } = message.value;
     const delivered = context.triggerMetadata?.dequeueCount;
     const dequeueCount = typeof delivered === "number" ? delivered : undefined;
-    const { runtime, storage, store } = load(loadRuntime);
+    const { runtime, settings, storage, store } = load(loadRuntime);
     try {
       const outcome = await processJobMessage(
         {
@@ -53,7 +65,7 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
           sendMessage: (text, options) => storage.queue.sendMessage(text, options),
           signOut: runtime.signOut,
           clock: runtime.clock,
-          maxRunMs: runtime.config.jobMessageTimeoutMs,
+          maxRunMs: settings.jobMessageTimeoutMs,
           run: `${context.invocationId}/${randomUUID()}`,
           protectedUsers: runtime.config.protectedUsers,
         },

@@ -24,9 +24,22 @@ function parsed(env: Environment) {
   return result.value;
 }
 
+/** The asynchronous settings' fault: parsing the whole configuration still succeeds. */
+function asyncFault(env: Environment) {
+  const config = parsed(env);
+  assert.ok(!config.async.ok, "the asynchronous settings are refused");
+  return config.async.error;
+}
+
+function asyncOf(env: Environment) {
+  const config = parsed(env);
+  assert.ok(config.async.ok, JSON.stringify(!config.async.ok && config.async.error));
+  return config.async.value;
+}
+
 describe("settings for asynchronous calls", () => {
   it("defaults: 7 days' retention, a grace period of up to an hour, a two-hour job deadline, 240 s per message", () => {
-    const config = parsed(base);
+    const config = asyncOf(base);
     assert.equal(config.operationRetentionMs, 7 * 86_400_000);
     assert.equal(config.asyncMaxGracePeriodSeconds, 3600);
     assert.equal(config.jobDeadlineMs, 7_200_000);
@@ -100,14 +113,13 @@ describe("settings for asynchronous calls", () => {
   });
 
   it("refuses a job deadline that the longest grace period would not fit in", () => {
-    const result = parseAppConfig({
+    const result = asyncFault({
       ...base,
       AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
       AVD_JOB_DEADLINE_SECONDS: "600",
     });
-    assert.ok(!result.ok && result.error.setting === "AVD_JOB_DEADLINE_SECONDS");
-    const retention = parseAppConfig({ ...base, AVD_OPERATION_RETENTION_DAYS: "0" });
-    assert.ok(!retention.ok && retention.error.setting === "AVD_OPERATION_RETENTION_DAYS");
+    assert.equal(result.setting, "AVD_JOB_DEADLINE_SECONDS");
+    assert.equal(asyncFault({ ...base, AVD_OPERATION_RETENTION_DAYS: "0" }).setting, "AVD_OPERATION_RETENTION_DAYS");
   });
 
   it("holds the job message timeout under host.json's functionTimeout with a margin, naming both", () => {
@@ -117,31 +129,51 @@ describe("settings for asynchronous calls", () => {
     const [hours, minutes, seconds] = hostJson.functionTimeout.split(":").map(Number);
     assert.equal(hours! * 3600 + minutes! * 60 + seconds!, hostFunctionTimeoutSeconds, "the constant is host.json's");
     const limit = hostFunctionTimeoutSeconds - jobMessageTimeoutMarginSeconds;
-    assert.ok(parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit) }).ok);
-    const over = parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "3600" });
-    assert.ok(!over.ok);
-    assert.equal(over.error.setting, "AVD_JOB_MESSAGE_TIMEOUT_SECONDS");
-    assert.match(over.error.message, /functionTimeout/);
-    assert.ok(!parseAppConfig({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit + 1) }).ok);
+    asyncOf({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit) });
+    const over = asyncFault({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "3600" });
+    assert.equal(over.setting, "AVD_JOB_MESSAGE_TIMEOUT_SECONDS");
+    assert.match(over.message, /functionTimeout/);
+    assert.equal(
+      asyncFault({ ...base, AVD_JOB_MESSAGE_TIMEOUT_SECONDS: String(limit + 1) }).setting,
+      "AVD_JOB_MESSAGE_TIMEOUT_SECONDS",
+    );
   });
 
   it("refuses a retention shorter than the job deadline plus the longest grace period, naming all three", () => {
-    const short = parseAppConfig({
+    const short = asyncFault({
       ...base,
       AVD_OPERATION_RETENTION_DAYS: "1",
       AVD_JOB_DEADLINE_SECONDS: String(86_400),
       AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
     });
-    assert.ok(!short.ok);
-    assert.equal(short.error.setting, "AVD_OPERATION_RETENTION_DAYS");
-    assert.match(short.error.message, /AVD_JOB_DEADLINE_SECONDS.*AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS/);
-    assert.ok(
-      parseAppConfig({
-        ...base,
-        AVD_OPERATION_RETENTION_DAYS: "2",
-        AVD_JOB_DEADLINE_SECONDS: String(86_400),
-        AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
-      }).ok,
-    );
+    assert.equal(short.setting, "AVD_OPERATION_RETENTION_DAYS");
+    assert.match(short.message, /AVD_JOB_DEADLINE_SECONDS.*AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS/);
+    asyncOf({
+      ...base,
+      AVD_OPERATION_RETENTION_DAYS: "2",
+      AVD_JOB_DEADLINE_SECONDS: String(86_400),
+      AVD_ASYNC_MAX_GRACE_PERIOD_SECONDS: "3600",
+    });
+  });
+});
+
+describe("a bad asynchronous-only setting", () => {
+  it("leaves the configuration, synchronous calls' settings included, loadable", () => {
+    const config = parsed({
+      ...base,
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      AVD_JOB_DEADLINE_SECONDS: "x",
+    });
+    assert.equal(config.deadlineMs, 90_000);
+    assert.ok(!config.async.ok && config.async.error.setting === "AVD_JOB_DEADLINE_SECONDS");
+  });
+
+  it("refuses Storage to every asynchronous caller, naming the setting, even with Storage configured", () => {
+    const storage = storageOf({
+      ...base,
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+      AVD_OPERATION_RETENTION_DAYS: "365",
+    });
+    assert.ok(!storage.ok && storage.error.setting === "AVD_OPERATION_RETENTION_DAYS");
   });
 });

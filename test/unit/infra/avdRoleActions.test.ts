@@ -45,6 +45,48 @@ const alsoChecked = new Map([
   ],
 ]);
 
+/**
+ * The built-in roles' actions (Microsoft Learn, "Azure built-in roles for Compute"), as published:
+ * User Session Operator holds the session host's user sessions but not the host pool's listing.
+ */
+const builtInRoleActions = new Map([
+  [
+    "Desktop Virtualization User Session Operator",
+    [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.DesktopVirtualization/hostpools/read",
+      "Microsoft.DesktopVirtualization/hostpools/sessionhosts/read",
+      "Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Support/*",
+    ],
+  ],
+  [
+    "Desktop Virtualization Host Pool Reader",
+    [
+      "Microsoft.DesktopVirtualization/hostpools/*/read",
+      "Microsoft.DesktopVirtualization/hostpools/read",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Resources/deployments/read",
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Insights/alertRules/read",
+      "Microsoft.Support/*",
+    ],
+  ],
+]);
+
+/** Whether a role's action (with ARM's `*` wildcard, any run of characters) covers a needed one. */
+function grants(granted: string, action: string): boolean {
+  const pattern = granted
+    .toLowerCase()
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${pattern}$`).test(action);
+}
+
 interface ArmCall {
   readonly method: string;
   readonly pathname: string;
@@ -188,10 +230,47 @@ describe("the custom AVD role and the ARM calls the app makes", () => {
   });
 
   it("names the published description of each action in the template's comment above it", () => {
-    const bicep = readFileSync(path.join(repositoryRoot, "infra", "app", "avdSessionOperator.bicep"), "utf8");
+    const bicep = readFileSync(path.join(repositoryRoot, "infra", "app", "avdSessionRole.bicep"), "utf8");
     for (const [action, description] of publishedOperations) {
       assert.ok(bicep.includes(`'${action}'`), action);
       assert.ok(bicep.includes(`("${description}")`), `${action}: "${description}"`);
+    }
+  });
+
+  it("lets the built-in option (User Session Operator with Host Pool Reader) make every call, and not the operator alone", async () => {
+    const needed = [
+      ...new Set(
+        (await armCallsOfTheApp()).map(rbacAction).flatMap((action) => [action, ...(alsoChecked.get(action) ?? [])]),
+      ),
+    ];
+    const missing = (roles: readonly string[]): string[] =>
+      needed.filter(
+        (action) => !roles.some((role) => builtInRoleActions.get(role)!.some((granted) => grants(granted, action))),
+      );
+    const template = readFileSync(path.join(repositoryRoot, "infra", "main.bicep"), "utf8");
+    const assigned = [...builtInRoleActions.keys()].filter((role) => new RegExp(`// ${role}( \\(|\\n)`).test(template));
+    assert.deepEqual(assigned.sort(), [
+      "Desktop Virtualization Host Pool Reader",
+      "Desktop Virtualization User Session Operator",
+    ]);
+    assert.deepEqual(missing(assigned), [], "actions the built-in pair lacks");
+    assert.deepEqual(missing(["Desktop Virtualization User Session Operator"]), [
+      "microsoft.desktopvirtualization/hostpools/usersessions/read",
+    ]);
+  });
+
+  it("names every action of the role, beside its call, in docs/deploying.md's least-privilege section", () => {
+    const guide = readFileSync(path.join(repositoryRoot, "docs", "deploying.md"), "utf8");
+    const start = guide.indexOf("\n## Least privilege\n");
+    assert.ok(start >= 0, "a Least privilege section");
+    const section = guide.slice(start, guide.indexOf("\n## ", start + 1));
+    const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+    for (const action of customRoleActions()) {
+      const row = rows.find(
+        (line) => line.includes(action) || line.includes(`…${action.slice(action.indexOf("/hostpools"))}`),
+      );
+      assert.ok(row !== undefined, `${action} in the table`);
+      assert.match(row, /^\| `(GET|DELETE|POST) /, `${action}: the call that needs it`);
     }
   });
 

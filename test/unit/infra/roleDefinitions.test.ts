@@ -7,6 +7,8 @@ import { allResources, readCompiledTemplate, repositoryRoot } from "./armTemplat
 // Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every cloud).
 const builtInRoles = new Map([
   ["Desktop Virtualization User Session Operator", "ea4bfff8-7fb4-485a-aadd-d4129a0ffaa6"],
+  ["Desktop Virtualization Host Pool Reader", "ceadfde2-b300-400a-ab7b-6143895aa822"],
+  ["Storage Blob Data Contributor", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"],
   ["Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"],
   ["Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88"],
   ["Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"],
@@ -56,29 +58,57 @@ describe("role definition ids", () => {
     }
   });
 
-  it("grants exactly these roles: the session operator on AVD, storage data and metrics publishing on its own resources", () => {
+  it("grants exactly these roles: the AVD pair (or the custom role) on AVD, storage data and metrics publishing on its own resources", () => {
     assert.deepEqual(new Set(uses.map((use) => use.id)), new Set(builtInRoles.values()));
   });
 
-  it("assigns the session operator in a subscription-scoped module looped over AVD_SUBSCRIPTION_IDS", () => {
-    const loops = readCompiledTemplate().resources.filter(
-      (resource) =>
-        resource.type === "Microsoft.Resources/deployments" &&
-        resource.copy !== undefined &&
-        resource.subscriptionId !== undefined &&
-        JSON.stringify(resource.properties?.template ?? {}).includes(
-          builtInRoles.get("Desktop Virtualization User Session Operator")!,
-        ),
+  it("assigns the AVD roles in a subscription-scoped module looped over AVD_SUBSCRIPTION_IDS, after the custom role's own deployment", () => {
+    const deployments = readCompiledTemplate().resources.filter(
+      (resource) => resource.type === "Microsoft.Resources/deployments" && resource.subscriptionId !== undefined,
     );
-    assert.equal(loops.length, 1);
-    assert.match(loops[0]!.subscriptionId!, /avdSubscriptionIdList.*copyIndex\(\)/);
+    const assigning = deployments.filter((resource) =>
+      (resource.properties?.template?.resources ?? []).some(
+        (inner) => inner.type === "Microsoft.Authorization/roleAssignments",
+      ),
+    );
+    const defining = deployments.filter((resource) =>
+      (resource.properties?.template?.resources ?? []).some(
+        (inner) => inner.type === "Microsoft.Authorization/roleDefinitions",
+      ),
+    );
+    assert.equal(assigning.length, 1);
+    assert.equal(defining.length, 1);
+    assert.notEqual(assigning[0], defining[0], "definition and assignment in separate deployments");
+    for (const loop of [...assigning, ...defining]) {
+      assert.ok(loop.copy !== undefined);
+      assert.match(loop.subscriptionId!, /avdSubscriptionIdList.*copyIndex\(\)/);
+    }
+    const dependsOn = (assigning[0] as { dependsOn?: string[] }).dependsOn ?? [];
+    assert.ok(
+      dependsOn.some((target) => target.includes("avd-signout-session-role-") && target.includes("copyIndex()")),
+      `the assignments wait for the same subscription's role definition: ${dependsOn.join(", ")}`,
+    );
   });
 
   it("names every role assignment with guid(), so a redeployment finds the same one", () => {
     const assignments = allResources(readCompiledTemplate()).filter(
       (resource) => resource.type === "Microsoft.Authorization/roleAssignments",
     );
-    assert.equal(assignments.length, 5);
+    assert.equal(assignments.length, 6);
     for (const assignment of assignments) assert.match(assignment.name, /^\[guid\(/);
+  });
+
+  it("names each assignment outside the app's resource group from the principal it grants, so azd down then up makes new ones", () => {
+    const avdAssignments = readCompiledTemplate()
+      .resources.filter(
+        (resource) => resource.type === "Microsoft.Resources/deployments" && resource.subscriptionId !== undefined,
+      )
+      .flatMap((resource) => resource.properties?.template?.resources ?? [])
+      .filter((resource) => resource.type === "Microsoft.Authorization/roleAssignments");
+    assert.equal(avdAssignments.length, 1);
+    for (const assignment of avdAssignments) {
+      assert.match(assignment.name, /^\[guid\(.*parameters\('principalId'\)/);
+      assert.doesNotMatch(assignment.name, /identityResourceId/);
+    }
   });
 });
