@@ -23,7 +23,7 @@ import { runSessionAction } from "./sessionActions";
 /** Pipeline options a host may add: extra trusted CAs, proxy, retry tuning. */
 export type ArmPipelineOptions = Pick<CommonClientOptions, "tlsOptions" | "proxyOptions" | "retryOptions">;
 
-type ArmConfig = Pick<AppConfig, "resourceManagerEndpoint" | "tokenScope" | "armBudget">;
+type ArmConfig = Pick<AppConfig, "resourceManagerEndpoint" | "tokenScope" | "armBudget" | "subscriptionIds">;
 
 /**
  * Retries go on until the request's deadline aborts them rather than stopping after the SDK's
@@ -85,7 +85,7 @@ function createArmPipeline(
   pipelineOptions: ArmPipelineOptions,
 ): ArmLister {
   const pipeline = createEmptyPipeline();
-  pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint));
+  pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint, config.subscriptionIds));
   // Without a proxy (none given, none in HTTPS_PROXY and the like) the policy would only pass through.
   if (pipelineOptions.proxyOptions !== undefined || getDefaultProxySettings() !== undefined) {
     pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
