@@ -102,7 +102,9 @@ async function readAllPages<T>(
     }
     for (const item of page.data.value) items.push(toItem(item));
     url = page.data.nextLink ?? undefined;
-    if (url !== undefined && subscriptionOfUrl(url) !== subscriptionId.toLowerCase()) {
+    // A link naming no subscription, or another origin, is the pipeline guard's to refuse.
+    const nextSubscription = url === undefined ? undefined : subscriptionOfUrl(url);
+    if (nextSubscription !== undefined && nextSubscription !== subscriptionId.toLowerCase()) {
       throw new RestError(`The listing's nextLink leads outside subscription ${subscriptionId}; it was not followed.`, {
         code: foreignSubscriptionCode,
       });
