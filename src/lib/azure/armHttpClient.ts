@@ -3,6 +3,7 @@ import { request as httpsRequest, type Agent, type RequestOptions } from "node:h
 import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { abortError } from "../base/clock";
 import { onAbort } from "../base/onAbort";
+import { answerTooLarge, maxArmAnswerBytes } from "./armAnswerLimit";
 import { ArmResponseHeaders } from "./armResponseHeaders";
 
 export const unsupportedRequestCode = "UnsupportedArmRequest";
@@ -72,7 +73,17 @@ function send(request: PipelineRequest, body: string | undefined, options: Reque
 
     const outgoing = httpsRequest(options, (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let bytes = 0;
+      response.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > maxArmAnswerBytes) {
+          // Abandoned as soon as it passes the cap: the connection goes, and nothing more is read.
+          settle(() => reject(answerTooLarge(response.statusCode ?? 0)));
+          outgoing.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on("end", () =>
         settle(() =>
           resolve({
