@@ -95,6 +95,47 @@ describe("an answer past the size cap", { timeout: 60_000 }, () => {
     assert.deepEqual(harness.remaining(), untouched);
   });
 
+  it("counts a gzip answer at its decompressed size: a 100 MB page or an endless one sent compressed is abandoned", async () => {
+    for (const fault of [{ body: "huge" as const, sizeBytes: hundredMegabytes }, { body: "endless" as const }]) {
+      harness.emulator.load(
+        scenario([{ match: { operation: "listUserSessions" }, status: 200, contentEncoding: "gzip", ...fault }]),
+      );
+      const result = await signOutAlice();
+      assert.equal(result.status, 502, fault.body);
+      assert.deepEqual(
+        result.body.errors.map((error) => [error.scope, error.code]),
+        [["hostPool", answerTooLargeCode]],
+      );
+      const answer = await abandonedAnswer();
+      assert.equal(answer.contentEncoding, "gzip");
+      // A cap's worth of padding is a few tens of KiB compressed: only its decompressed size could pass the cap.
+      assert.ok(answer.bodyBytesSent > maxArmAnswerBytes, `${answer.bodyBytesSent} bytes were sent`);
+      // The huge page's compressed whole may already sit in the socket's buffers when the client
+      // lets go; the endless one cannot.
+      if (fault.body === "endless") assert.equal(answer.outcome, "abandoned");
+    }
+    assert.deepEqual(harness.remaining(), untouched);
+  });
+
+  it("reads a gzip page under the cap as the page it is", async () => {
+    harness.emulator.load(
+      scenario([
+        {
+          match: { operation: "listUserSessions" },
+          status: 200,
+          body: "huge",
+          sizeBytes: 1024 * 1024,
+          contentEncoding: "gzip",
+          count: 1,
+        },
+      ]),
+    );
+    const result = await signOutAlice();
+    assert.equal(result.status, 200);
+    assert.equal((await abandonedAnswer()).outcome, "finished");
+    assert.deepEqual(harness.remaining(), []);
+  });
+
   it("reads a page just under the cap as the page it is", async () => {
     harness.emulator.load(
       scenario([
