@@ -1,5 +1,6 @@
 import { createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { ServiceClient } from "@azure/core-client";
+import { findDuplicateKeys } from "../base/findDuplicateKeys";
 import { foreignSubscriptionCode } from "./armPolicies";
 import { subscriptionOfUrl, type HostPoolRef } from "./armResourceId";
 import {
@@ -115,11 +116,20 @@ async function readAllPages<T>(
 
 function parseJson(response: PipelineResponse): unknown {
   if (response.status !== 200) throw armError(response);
+  const text = response.bodyAsText ?? "";
+  let page: unknown;
   try {
-    return JSON.parse(response.bodyAsText ?? "") as unknown;
+    page = JSON.parse(text) as unknown;
   } catch {
     throw malformed(`A listing page was not JSON (HTTP ${response.status}).`, response);
   }
+  // JSON.parse keeps a repeated key's last value (`{"value":[alice],"value":[]}` reads as an empty
+  // page) where another reader keeps the first: a page that says two things is not read at all.
+  const [repeated] = findDuplicateKeys(text, 1);
+  if (repeated !== undefined) {
+    throw malformed(`A listing page gave the key ${repeated} twice (HTTP ${response.status}).`, response);
+  }
+  return page;
 }
 
 function malformed(message: string, response?: PipelineResponse): RestError {
