@@ -115,18 +115,45 @@ export const configDefaults = Object.freeze({
 
 const guid = z.string().regex(guidPattern, "must be a GUID");
 
-const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
-  const url = new URL(value);
-  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, "")}`;
+/**
+ * A bare `https://host[:port]` origin, a trailing `/` allowed: a path would send every call to
+ * the wrong place (each answering 404, no setting named), and a query, fragment or `user:pw@`
+ * would be dropped without a word. Read as the origin URL parsing gives (`:443` dropped).
+ */
+const httpsOrigin = z.string().transform((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== "https:" || !/^https:\/\/[^/?#@\\\s]+\/?$/i.test(value)) {
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      message: "must be a bare https:// origin (https://host or https://host:port), without path, query, fragment or user name",
+    });
+    return z.NEVER;
+  }
+  return url.origin;
 });
 
+/** Decimal digits only: `0x10`, `1e3`, `+5`, ` 12 ` or `Infinity` are not what an operator means by a number. */
+const decimalNumber = (pattern: RegExp, written: string, min: number, max: number, why: string) =>
+  z
+    .string()
+    .regex(pattern, { error: `must be ${written}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}${why}` }),
+    );
 const number = (min: number, max: number, unit = "a number", why = "") =>
-  z.coerce
-    .number({ error: `must be ${unit}` })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}${why}` });
-const integer = (min: number, max: number, unit?: string, why?: string) =>
-  number(min, max, unit, why).int({ error: "must be a whole number" });
+  decimalNumber(/^\d+(\.\d+)?$/, `${unit} written in decimal digits (e.g. 2 or 0.5)`, min, max, why);
+const integer = (min: number, max: number, unit = "a whole number", why = "") =>
+  decimalNumber(/^\d+$/, `${unit} written in decimal digits only (e.g. 12)`, min, max, why);
 
 const booleanSetting = z
   .string()
@@ -249,12 +276,12 @@ export const appSettingsSchema = z
  */
 export const appSettingNames: readonly string[] = Object.freeze(Object.keys(appSettingsSchema.shape));
 
-/** Blank settings count as unset, as they do in the portal. */
+/** Blank settings count as unset, as they do in the portal; others are read as written. */
 function presentSettings(env: Environment): Record<string, string> {
   const present: Record<string, string> = {};
   for (const name of appSettingNames) {
-    const value = env[name]?.trim();
-    if (value !== undefined && value !== "") present[name] = value;
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") present[name] = value;
   }
   return present;
 }
