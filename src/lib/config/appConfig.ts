@@ -131,7 +131,8 @@ const httpsOrigin = z.string().transform((value, ctx) => {
     ctx.issues.push({
       code: "custom",
       input: value,
-      message: "must be a bare https:// origin (https://host or https://host:port), without path, query, fragment or user name",
+      message:
+        "must be a bare https:// origin (https://host or https://host:port), without path, query, fragment or user name",
     });
     return z.NEVER;
   }
