@@ -18,9 +18,7 @@ function packagesImportedBySrc(): Set<string> {
   for (const file of sourceFiles("src")) {
     const text = readFileSync(path.join(repositoryRoot, file), "utf8");
     // Statements only (an import ends with `;`, a call with `)`), so prose in comments is not read as one.
-    for (const match of text.matchAll(
-      /(?:\bfrom\s+|^\s*import\s+)"([^"]+)";|\b(?:import|require)\(\s*"([^"]+)"\s*\)/gm,
-    )) {
+    for (const match of text.matchAll(/(?:\bfrom\s+|^import )"([^"]+)";|\b(?:import|require)\(\s*"([^"]+)"\s*\)/gm)) {
       const specifier = match[1] ?? match[2] ?? "";
       if (specifier.startsWith(".") || specifier.startsWith("node:") || builtinModules.includes(specifier)) continue;
       const parts = specifier.split("/");
