@@ -1,6 +1,6 @@
 import { RestError, type PipelinePolicy, type PipelineRequest } from "@azure/core-rest-pipeline";
 import type { ArmBudget, ArmRequestKind } from "./armBudget";
-import { isUserSessionActionPath, subscriptionOfUrl } from "./armResourceId";
+import { isUserSessionActionPath, subscriptionOfPath, subscriptionOfUrl } from "./armResourceId";
 
 /** Refusals raised before anything is sent; the engine reports them as failures of their scope. */
 export const foreignOriginCode = "ForeignOriginRefused";
@@ -39,7 +39,7 @@ export function armGuardPolicy(resourceManagerEndpoint: string, subscriptionIds:
           request,
         );
       }
-      const subscriptionId = subscriptionOfUrl(url.href);
+      const subscriptionId = subscriptionOfPath(url.pathname);
       if (subscriptionId === undefined || !allowed.has(subscriptionId)) {
         throw refuse(
           foreignSubscriptionCode,

@@ -99,7 +99,12 @@ export function subscriptionOfUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const [empty, name, value] = pathname.split("/");
+  return subscriptionOfPath(pathname);
+}
+
+/** `subscriptionOfUrl` for a path URL parsing has already normalised. */
+export function subscriptionOfPath(pathname: string): string | undefined {
+  const [empty, name, value] = pathname.split("/", 3);
   if (empty !== "" || name?.toLowerCase() !== "subscriptions" || value === undefined || value === "") return undefined;
   try {
     return decodeURIComponent(value).toLowerCase();
