@@ -6,6 +6,7 @@ import { armError, errorCodeOf, type ArmReply } from "./arm/armReply";
 import { headerValue } from "./arm/armRequest";
 import { latencyFor } from "./arm/findArmResources";
 import type { EmulatorEngine } from "./emulatorEngine";
+import { writeStreamedAnswer } from "./arm/streamedAnswer";
 import { matchArmRoute, type ArmRouteParams } from "./matchArmRoute";
 import type { RequestGates } from "./requestGates";
 
@@ -58,15 +59,24 @@ export function createArmRequestHandler(
       const text = reply.raw?.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
       const contentType = reply.raw?.contentType ?? "application/json; charset=utf-8";
       const correlation = headerValue(request, "x-ms-correlation-request-id") ?? randomUUID();
+      const headers = {
+        "cache-control": "no-cache",
+        "x-ms-request-id": randomUUID(),
+        "x-ms-correlation-request-id": correlation,
+        "x-ms-correlation-id": activityId,
+      };
+      if (reply.stream !== undefined) {
+        writeStreamedAnswer(response, reply.stream, reply.body, { ...headers, ...reply.headers }, (entry) =>
+          engine.recordStreamedAnswer({ path: url.pathname, ...entry }),
+        );
+        return;
+      }
       if (reply.cutOff === true && text === "") {
         response.socket?.destroy();
         return;
       }
       response.writeHead(reply.status, {
-        "cache-control": "no-cache",
-        "x-ms-request-id": randomUUID(),
-        "x-ms-correlation-request-id": correlation,
-        "x-ms-correlation-id": activityId,
+        ...headers,
         ...(text === "" ? {} : { "content-type": contentType }),
         "content-length": String(Buffer.byteLength(text)),
         ...reply.headers,

@@ -1,4 +1,5 @@
 import { createEmulatorWorld, stableGuid, type EmulatorWorld, type SentMessage } from "./emulatorWorld";
+import type { StreamedAnswerRecord } from "./arm/streamedAnswer";
 import type { TokenRequestRecord } from "./createIdentityRequestHandler";
 import type { ArmOperation, ResolvedScenario, SessionState } from "./scenario";
 import { TokenBucket, type TakeResult } from "./tokenBucket";
@@ -47,6 +48,7 @@ export class EmulatorEngine {
   private current: EmulatorWorld;
   private readonly callLog: ArmCallRecord[] = [];
   private readonly tokenLog: TokenRequestRecord[] = [];
+  private readonly streamLog: StreamedAnswerRecord[] = [];
   private faultHits: number[] = [];
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly inFlight = new Map<string, number>();
@@ -85,6 +87,7 @@ export class EmulatorEngine {
     this.buckets.clear();
     this.callLog.length = 0;
     this.tokenLog.length = 0;
+    this.streamLog.length = 0;
     this.peaks.clear();
     this.overallPeak = this.overallInFlight;
   }
@@ -134,6 +137,15 @@ export class EmulatorEngine {
 
   recordCall(entry: Omit<ArmCallRecord, "seq">): void {
     this.callLog.push({ seq: this.nextCallSeq++, ...entry });
+  }
+
+  /** An endless or huge answer, once its connection is done with it. */
+  recordStreamedAnswer(entry: StreamedAnswerRecord): void {
+    this.streamLog.push(entry);
+  }
+
+  streamedAnswers(): StreamedAnswerRecord[] {
+    return [...this.streamLog];
   }
 
   recordTokenRequest(entry: Omit<TokenRequestRecord, "seq">): void {

@@ -99,9 +99,22 @@ export type ArmOperation = (typeof armOperations)[number];
  * a 200 `{ "value": null }`, listing pages that are not pages; `cutOff` carries the operation out and
  * starts its real answer (status 200 in the fault stands for "the status line is sent"), then drops
  * the connection halfway through the body, or before the status line when the answer has no body:
- * a reset between ARM and us, where a write may have landed and its answer is lost.
+ * a reset between ARM and us, where a write may have landed and its answer is lost. `endless` and
+ * `huge` carry the operation out too and answer its real page padded without end, or to `sizeBytes`
+ * (a front end or service gone wrong: nothing bounds an answer's size but the client). `text`
+ * answers the JSON text as given, for what `json` cannot write (a key given twice).
  */
-export const faultBodies = ["armError", "html", "emptyObject", "nullValue", "json", "cutOff"] as const;
+export const faultBodies = [
+  "armError",
+  "html",
+  "emptyObject",
+  "nullValue",
+  "json",
+  "text",
+  "cutOff",
+  "endless",
+  "huge",
+] as const;
 
 const faultSchema = z
   .strictObject({
@@ -120,6 +133,12 @@ const faultSchema = z
     body: z.enum(faultBodies).default("armError"),
     /** With body "json": answered as given, e.g. a listing page with crafted ids or a foreign nextLink. */
     json: z.unknown().optional(),
+    /** With body "text": the body's text, sent as `application/json`. */
+    text: z.string().optional(),
+    /** With body "huge": the body's length in bytes before compression. */
+    sizeBytes: positiveInt.default(100 * 1024 * 1024),
+    /** With body "endless" or "huge": `gzip` compresses the answer (and says so), asked for or not. */
+    contentEncoding: z.enum(["identity", "gzip"]).default("identity"),
     code: z.string().optional(),
     message: z.string().optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
@@ -127,16 +146,25 @@ const faultSchema = z
     count: positiveInt.optional(),
   })
   .refine(
-    (fault) => fault.body === "html" || fault.body === "json" || (fault.body === "armError") === fault.status >= 400,
+    (fault) =>
+      fault.body === "html" ||
+      fault.body === "json" ||
+      fault.body === "text" ||
+      (fault.body === "armError") === fault.status >= 400,
     {
       message: "an armError fault needs a status of 400 or more; emptyObject and nullValue answer 200",
       path: ["status"],
     },
   )
   .refine(
-    (fault) => fault.body === "html" || fault.body === "json" || fault.body === "armError" || fault.status === 200,
+    (fault) =>
+      fault.body === "html" ||
+      fault.body === "json" ||
+      fault.body === "text" ||
+      fault.body === "armError" ||
+      fault.status === 200,
     {
-      message: "emptyObject, nullValue and cutOff faults answer 200",
+      message: "emptyObject, nullValue, cutOff, endless and huge faults answer 200",
       path: ["status"],
     },
   );

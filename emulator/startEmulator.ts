@@ -1,3 +1,4 @@
+import type { StreamedAnswerRecord } from "./arm/streamedAnswer";
 import { RequestGates, type GateMatch, type RequestGate } from "./requestGates";
 import { randomBytes } from "node:crypto";
 import { createServer as createHttpServer, type Server } from "node:http";
@@ -49,6 +50,8 @@ export interface RunningEmulator {
   /** Client id reported for tokens requested without a client_id. */
   readonly systemAssignedClientId: string;
   calls(): ArmCallRecord[];
+  /** Endless and huge answers whose connection is done: sent to their end, or abandoned by the client. */
+  streamedAnswers(): StreamedAnswerRecord[];
   tokenRequests(): TokenRequestRecord[];
   /** The sessions that exist now, flattened. */
   sessions(): EmulatedSession[];
@@ -122,6 +125,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
     caCertificatePem: certificate.caCertificatePem,
     systemAssignedClientId,
     calls: () => engine.calls(),
+    streamedAnswers: () => engine.streamedAnswers(),
     tokenRequests: () => engine.tokenRequests(),
     sessions: () => engine.sessions(),
     peakConcurrency: () => engine.peakConcurrency(),

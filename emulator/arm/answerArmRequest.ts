@@ -38,8 +38,15 @@ export function answerArmRequest(options: ArmAnswerOptions, context: ArmRequest,
   if (throttle.kind === "throttled") return throttle.reply;
 
   const fault = injectedFault(engine, { method, operation, params, pathname: url.pathname });
-  if (fault !== undefined && fault.cutOff !== true) return fault;
+  // A cut, endless or huge answer is the operation's own, carried out, then written wrongly.
+  const marksAnswer = fault?.cutOff === true || fault?.stream !== undefined;
+  if (fault !== undefined && !marksAnswer) return fault;
 
   const reply = performArmOperation(engine, context, operation, params, subscription);
-  return { ...reply, headers: { ...throttle.headers, ...reply.headers }, ...(fault?.cutOff ? { cutOff: true } : {}) };
+  return {
+    ...reply,
+    headers: { ...throttle.headers, ...reply.headers },
+    ...(fault?.cutOff ? { cutOff: true } : {}),
+    ...(fault?.stream === undefined ? {} : { stream: fault.stream }),
+  };
 }

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import type { AnswerStream } from "./streamedAnswer";
 
 /** What the emulator answers to one ARM request, before it is written. */
 export interface ArmReply {
@@ -10,6 +11,8 @@ export interface ArmReply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Written halfway, then the connection is dropped (a `cutOff` fault). */
   readonly cutOff?: true;
+  /** The operation's page, padded without end or to a size (an `endless` or `huge` fault). */
+  readonly stream?: AnswerStream;
 }
 
 export function armError(

@@ -87,9 +87,18 @@ function faultReply(fault: ResolvedFault): ArmReply {
       return { status: fault.status, body: fault.json, headers };
     case "nullValue":
       return { status: fault.status, body: { value: null }, headers };
+    case "text":
+      return { status: fault.status, raw: { text: fault.text ?? "", contentType: "application/json" }, headers };
     case "cutOff":
       // The operation still answers: this only marks its answer to be cut.
       return { status: fault.status, cutOff: true };
+    case "endless":
+      return { status: fault.status, stream: { kind: "endless", contentEncoding: fault.contentEncoding } };
+    case "huge":
+      return {
+        status: fault.status,
+        stream: { kind: "huge", sizeBytes: fault.sizeBytes, contentEncoding: fault.contentEncoding },
+      };
     case "armError":
       return armError(
         fault.status,

@@ -212,6 +212,66 @@ describe("the bearer token", () => {
   });
 });
 
+describe("nothing outside the subscription being listed", () => {
+  const callsInto = (subscriptionId: string) =>
+    harness.emulator.calls().filter((call) => call.subscriptionId?.toLowerCase() === subscriptionId);
+  /** Subscription A's host pool listing names B's HP-1 (where other-sub holds a session) beside A's own HP-2. */
+  const listingOfANamingB = {
+    match: { operation: "listHostPools" as const, subscriptionId: subscriptionA },
+    status: 200,
+    body: "json" as const,
+    json: {
+      value: [
+        { id: poolPath(subscriptionB, "RG-1", "HP-1"), name: "HP-1" },
+        { id: poolPath(subscriptionA, "RG-1", "HP-2"), name: "HP-2" },
+      ],
+    },
+  };
+
+  it("never lists or touches a host pool that subscription A's listing names in subscription B, configured or not", async () => {
+    for (const [settings, body] of [
+      [{ AVD_SUBSCRIPTION_IDS: subscriptionA }, {}],
+      [{}, { subscriptionIds: [subscriptionA] }],
+    ] as const) {
+      harness.emulator.load(guardScenario([listingOfANamingB]));
+      const result = await harness.post(harness.handler(settings), {
+        userPrincipalName: "other-sub@contoso.com",
+        ...body,
+      });
+      assert.equal(result.status, 502, JSON.stringify(settings));
+      assert.deepEqual(
+        result.body.errors.map((error) => [error.scope, error.subscriptionId, error.hostPool, error.code]),
+        [["hostPool", subscriptionA, "HP-1", "ForeignSubscriptionRefused"]],
+      );
+      assert.match(result.body.errors[0]?.message ?? "", /names subscription bbbbbbbb-/);
+      assert.deepEqual(callsInto(subscriptionB), [], "nothing was sent into subscription B");
+      assert.equal(result.body.counts.sessionsFound, 0);
+      assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+    }
+  });
+
+  it("follows no nextLink into another subscription, configured or not", async () => {
+    const nextLink = `${harness.emulator.armEndpoint}${poolPath(subscriptionB, "RG-1", "HP-1")}/userSessions?api-version=2024-04-03`;
+    for (const [settings, body] of [
+      [{ AVD_SUBSCRIPTION_IDS: subscriptionA }, {}],
+      [{}, { subscriptionIds: [subscriptionA] }],
+    ] as const) {
+      harness.emulator.load(guardScenario([listingOfPool1({ value: [], nextLink }, 1)]));
+      const result = await harness.post(harness.handler(settings), {
+        userPrincipalName: "other-sub@contoso.com",
+        ...body,
+      });
+      assert.equal(result.status, 502, JSON.stringify(settings));
+      assert.deepEqual(
+        result.body.errors.map((error) => [error.scope, error.resourceGroup, error.hostPool, error.code]),
+        [["hostPool", "RG-1", "HP-1", "ForeignSubscriptionRefused"]],
+      );
+      assert.deepEqual(callsInto(subscriptionB), [], "the page in subscription B was never requested");
+      assert.deepEqual(harness.remaining(), [...bystanders, ...alices].sort());
+    }
+  });
+});
+
 describe("the answer to a delete", () => {
   for (const [what, fault] of [
     [

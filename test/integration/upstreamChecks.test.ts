@@ -49,6 +49,40 @@ describe("listing pages are checked, never read as 'no sessions'", () => {
     });
   }
 
+  it("fails the host pool whose session page gives a key twice, at any depth, or a key a page does not have", async () => {
+    const alice = JSON.stringify(
+      session(`${betaId}/sessionhosts/host-b1.contoso.com/usersessions/1`, "Alice@Contoso.com"),
+    );
+    const aliceAsBob = alice.replace(
+      '"userPrincipalName":"Alice@Contoso.com"',
+      '"userPrincipalName":"bob@contoso.com","userPrincipalName":"Alice@Contoso.com"',
+    );
+    assert.notEqual(aliceAsBob, alice);
+    for (const [what, text] of [
+      ["value twice", `{"value":[${alice}],"value":[]}`],
+      ["value twice, the empty one first", `{"value":[],"value":[${alice}],"nextLink":null}`],
+      ["nextLink twice", `{"value":[${alice}],"nextLink":null,"nextLink":"https://127.0.0.1/x"}`],
+      ["a key twice inside an item", `{"value":[${aliceAsBob}],"nextLink":null}`],
+      ["value twice, once escaped", `{"value":[${alice}],"valu\\u0065":[]}`],
+      ["an unknown key beside value", `{"value":[${alice}],"nextLink":null,"odata.nextLink":"x"}`],
+      ["a nextLink that is not a string", `{"value":[${alice}],"nextLink":7}`],
+    ] as const) {
+      withFaults([{ match: { operation: "listUserSessions", hostPool: "HP-Beta" }, status: 200, body: "text", text }]);
+      const result = await signOutAlice();
+      assert.equal(result.status, 502, what);
+      assert.deepEqual(
+        result.body.errors.map((e) => [e.scope, e.hostPool, e.code]),
+        [["hostPool", "HP-Beta", "MalformedListingResponse"]],
+        what,
+      );
+      assert.deepEqual(
+        harness.remaining(),
+        [...everyoneButAlice, "11111111/HP-Beta/host-b1.contoso.com/1 Alice@Contoso.com"].sort(),
+        what,
+      );
+    }
+  });
+
   it("fails the subscription whose host pool page is not the documented shape", async () => {
     withFaults([{ match: { operation: "listHostPools", subscriptionId: subscriptionB }, status: 200, body: "html" }]);
     const result = await signOutAlice();

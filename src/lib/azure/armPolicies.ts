@@ -1,10 +1,12 @@
 import { RestError, type PipelinePolicy, type PipelineRequest } from "@azure/core-rest-pipeline";
 import type { ArmBudget, ArmRequestKind } from "./armBudget";
-import { isUserSessionActionPath } from "./armResourceId";
+import { isUserSessionActionPath, subscriptionOfPath, subscriptionOfUrl } from "./armResourceId";
 
 /** Refusals raised before anything is sent; the engine reports them as failures of their scope. */
 export const foreignOriginCode = "ForeignOriginRefused";
 export const unexpectedActionPathCode = "UnexpectedActionPathRefused";
+/** A request, listed resource or nextLink outside the subscriptions it may be in. */
+export const foreignSubscriptionCode = "ForeignSubscriptionRefused";
 
 function refuse(code: string, message: string, request: PipelineRequest): RestError {
   // No status code: nothing was sent, so no answer exists to report.
@@ -13,18 +15,17 @@ function refuse(code: string, message: string, request: PipelineRequest): RestEr
 
 /**
  * Every request of every ARM client passes here before the token is attached: the bearer token
- * goes to the configured ARM origin only — a `nextLink` pointing elsewhere is refused — and the
- * only writes the app can make are on user sessions, whatever id a listing handed us.
+ * goes to the configured ARM origin only — a `nextLink` pointing elsewhere is refused — nothing is
+ * read or changed outside the configured subscriptions, whatever id or nextLink a listing handed
+ * us (a role assigned at a management group reaches further than `AVD_SUBSCRIPTION_IDS`), and the
+ * only writes the app can make are on user sessions.
  */
-export function armGuardPolicy(resourceManagerEndpoint: string): PipelinePolicy {
+export function armGuardPolicy(resourceManagerEndpoint: string, subscriptionIds: readonly string[]): PipelinePolicy {
   const armOrigin = new URL(resourceManagerEndpoint).origin;
-  // A URL that starts with the origin and a slash has that origin (the authority ends at the
-  // first slash): reads need no parsing. Anything else, ARM's `:443` nextLinks included, is parsed.
-  const readPrefix = `${armOrigin}/`;
+  const allowed = new Set(subscriptionIds.map((id) => id.toLowerCase()));
   return {
     name: "avdUserSignoutArmGuard",
     sendRequest: (request, next) => {
-      if (request.method === "GET" && request.url.startsWith(readPrefix)) return next(request);
       let url: URL;
       try {
         url = new URL(request.url);
@@ -35,6 +36,14 @@ export function armGuardPolicy(resourceManagerEndpoint: string): PipelinePolicy 
         throw refuse(
           foreignOriginCode,
           `Refused to send a request to ${url.origin}: only ${armOrigin} receives the token.`,
+          request,
+        );
+      }
+      const subscriptionId = subscriptionOfPath(url.pathname);
+      if (subscriptionId === undefined || !allowed.has(subscriptionId)) {
+        throw refuse(
+          foreignSubscriptionCode,
+          `Refused a request outside the configured subscriptions (AVD_SUBSCRIPTION_IDS): ${url.pathname}`,
           request,
         );
       }
@@ -55,15 +64,12 @@ export function armRequestKind(method: string): ArmRequestKind {
   return method === "DELETE" ? "delete" : "write";
 }
 
-/** The subscription segment of an absolute URL's path, read without parsing the URL. */
-const subscriptionInUrl = /^[^:/?#]+:\/\/[^/?#]*\/subscriptions\/([^/?#]+)/i;
-
 /** Takes a token of the instance's ARM budget for each attempt, retries included. */
 export function armBudgetPolicy(budget: ArmBudget): PipelinePolicy {
   return {
     name: "avdUserSignoutArmBudget",
     sendRequest: async (request, next) => {
-      const subscriptionId = subscriptionInUrl.exec(request.url)?.[1] ?? "tenant";
+      const subscriptionId = subscriptionOfUrl(request.url) ?? "tenant";
       const release = await budget.acquire(
         { subscriptionId, kind: armRequestKind(request.method) },
         request.abortSignal,

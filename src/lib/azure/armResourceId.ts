@@ -87,6 +87,32 @@ export function isUserSessionActionPath(pathname: string): boolean {
   return parseUserSessionId(`/${sessionSegments.join("/")}`) !== undefined;
 }
 
+/**
+ * The subscription an ARM request URL addresses, lower-cased, as ARM reads it: from the path after
+ * URL normalisation (`..` and `%2e%2e` resolved), its segment name in any case, its value decoded.
+ * Undefined when the URL is not absolute, or its path does not start with `/subscriptions/{id}`.
+ */
+export function subscriptionOfUrl(url: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  return subscriptionOfPath(pathname);
+}
+
+/** `subscriptionOfUrl` for a path URL parsing has already normalised. */
+export function subscriptionOfPath(pathname: string): string | undefined {
+  const [empty, name, value] = pathname.split("/", 3);
+  if (empty !== "" || name?.toLowerCase() !== "subscriptions" || value === undefined || value === "") return undefined;
+  try {
+    return decodeURIComponent(value).toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
 /** ARM treats names as case-insensitive, so two refs to one host pool may differ in case. */
 export function sameHostPool(a: HostPoolRef, b: HostPoolRef): boolean {
   return (

@@ -2,8 +2,11 @@ import { Agent } from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import { authorizeRequestOnClaimChallenge, type CommonClientOptions } from "@azure/core-client";
 import {
+  agentPolicy,
   bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
   createEmptyPipeline,
+  decompressResponsePolicy,
   defaultRetryPolicy,
   getDefaultProxySettings,
   proxyPolicy,
@@ -14,7 +17,7 @@ import type { Clock } from "../base/clock";
 import type { AppConfig } from "../config/appConfig";
 import { abandonableCredential } from "./abandonableCredential";
 import { createArmBudget, type ArmBudget } from "./armBudget";
-import { createArmHttpClient } from "./armHttpClient";
+import { boundedAnswerPolicy } from "./armAnswerLimit";
 import { armBudgetPolicy, armGuardPolicy } from "./armPolicies";
 import type { AvdArm } from "./avdClient";
 import { listHostPools, listUserSessions, type ArmLister } from "./listResources";
@@ -23,7 +26,7 @@ import { runSessionAction } from "./sessionActions";
 /** Pipeline options a host may add: extra trusted CAs, proxy, retry tuning. */
 export type ArmPipelineOptions = Pick<CommonClientOptions, "tlsOptions" | "proxyOptions" | "retryOptions">;
 
-type ArmConfig = Pick<AppConfig, "resourceManagerEndpoint" | "tokenScope" | "armBudget">;
+type ArmConfig = Pick<AppConfig, "resourceManagerEndpoint" | "tokenScope" | "armBudget" | "subscriptionIds">;
 
 /**
  * Retries go on until the request's deadline aborts them rather than stopping after the SDK's
@@ -70,12 +73,13 @@ export function createAvdArm(
 
 /**
  * The SDK client's pipeline, less what raw JSON calls never use (its per-call operation, tracing,
- * logging, serialization, redirect and decompression layers), built once over a transport of our
- * own (armHttpClient): the origin guard first, so a request it refuses never gets a token; then
- * the proxy; retries (429 with Retry-After,
- * 5xx and network errors) until the deadline; per attempt the budget, then the token (with ARM's
- * claim challenges, as the SDK's clients answer them). Every page of a listing is its own call,
- * retries keep the URL, and redirects are not followed.
+ * logging, serialization and redirect layers), built once over the pipeline's own HTTP client:
+ * the origin and subscription guard first, so a request it refuses never gets a token; then the
+ * proxy (its agent, when one applies) or the instance's keep-alive agent; compression asked for;
+ * retries (429 with Retry-After, 5xx and network errors) until the deadline; per attempt the
+ * budget, the token (with ARM's claim challenges, as the SDK's clients answer them) and, next to
+ * the transport, the answer read as a stream within its size cap. Every page of a listing is its
+ * own call, retries keep the URL, and redirects are not followed.
  */
 function createArmPipeline(
   credential: TokenCredential,
@@ -85,11 +89,13 @@ function createArmPipeline(
   pipelineOptions: ArmPipelineOptions,
 ): ArmLister {
   const pipeline = createEmptyPipeline();
-  pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint));
+  pipeline.addPolicy(armGuardPolicy(config.resourceManagerEndpoint, config.subscriptionIds));
   // Without a proxy (none given, none in HTTPS_PROXY and the like) the policy would only pass through.
   if (pipelineOptions.proxyOptions !== undefined || getDefaultProxySettings() !== undefined) {
     pipeline.addPolicy(proxyPolicy(pipelineOptions.proxyOptions));
   }
+  pipeline.addPolicy(agentPolicy(agent));
+  pipeline.addPolicy(decompressResponsePolicy());
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "avd-user-signout" }));
   pipeline.addPolicy(setClientRequestIdPolicy());
   pipeline.addPolicy(
@@ -105,7 +111,8 @@ function createArmPipeline(
     { phase: "Sign" },
   );
   pipeline.addPolicy(armBudgetPolicy(budget), { afterPhase: "Sign" });
+  pipeline.addPolicy(boundedAnswerPolicy(), { afterPhase: "Sign" });
   // The transport only: requests are made in listResources and sessionActions alone.
-  const transport = createArmHttpClient(config.resourceManagerEndpoint, agent);
+  const transport = createDefaultHttpClient();
   return { sendRequest: pipeline.sendRequest.bind(pipeline, transport) };
 }

@@ -1,6 +1,8 @@
 import { createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { ServiceClient } from "@azure/core-client";
-import type { HostPoolRef } from "./armResourceId";
+import { findDuplicateKeys } from "../base/findDuplicateKeys";
+import { foreignSubscriptionCode } from "./armPolicies";
+import { subscriptionOfUrl, type HostPoolRef } from "./armResourceId";
 import {
   listingPageSchema,
   toListedHostPool,
@@ -37,7 +39,13 @@ export async function listHostPools(
   options: ListOptions,
 ): Promise<ListedHostPool[]> {
   const path = `/subscriptions/${segment(subscriptionId)}/providers/Microsoft.DesktopVirtualization/hostPools`;
-  return readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal, toListedHostPool);
+  return readAllPages(
+    client,
+    listingUrl(endpoint, path, options),
+    subscriptionId,
+    options.abortSignal,
+    toListedHostPool,
+  );
 }
 
 export async function listUserSessions(
@@ -49,7 +57,13 @@ export async function listUserSessions(
   const path =
     `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
     `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/userSessions`;
-  return readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal, toListedSession);
+  return readAllPages(
+    client,
+    listingUrl(endpoint, path, options),
+    hostPool.subscriptionId,
+    options.abortSignal,
+    toListedSession,
+  );
 }
 
 function listingUrl(endpoint: string, path: string, options: ListOptions): string {
@@ -64,10 +78,15 @@ function listingUrl(endpoint: string, path: string, options: ListOptions): strin
   return url.href;
 }
 
-/** Pages are read in order: the service pages by offset, and `nextLink` is followed as given. */
+/**
+ * Pages are read in order: the service pages by offset, and `nextLink` is followed as given, but
+ * only within the subscription being listed (the pipeline's guard keeps every request within the
+ * configured ones; a listing of one subscription has no business in another).
+ */
 async function readAllPages<T>(
   client: ArmLister,
   firstUrl: string,
+  subscriptionId: string,
   abortSignal: AbortSignal,
   toItem: (item: unknown) => T,
 ): Promise<T[]> {
@@ -84,17 +103,33 @@ async function readAllPages<T>(
     }
     for (const item of page.data.value) items.push(toItem(item));
     url = page.data.nextLink ?? undefined;
+    // A link naming no subscription, or another origin, is the pipeline guard's to refuse.
+    const nextSubscription = url === undefined ? undefined : subscriptionOfUrl(url);
+    if (nextSubscription !== undefined && nextSubscription !== subscriptionId.toLowerCase()) {
+      throw new RestError(`The listing's nextLink leads outside subscription ${subscriptionId}; it was not followed.`, {
+        code: foreignSubscriptionCode,
+      });
+    }
   }
   return items;
 }
 
 function parseJson(response: PipelineResponse): unknown {
   if (response.status !== 200) throw armError(response);
+  const text = response.bodyAsText ?? "";
+  let page: unknown;
   try {
-    return JSON.parse(response.bodyAsText ?? "") as unknown;
+    page = JSON.parse(text) as unknown;
   } catch {
     throw malformed(`A listing page was not JSON (HTTP ${response.status}).`, response);
   }
+  // JSON.parse keeps a repeated key's last value (`{"value":[alice],"value":[]}` reads as an empty
+  // page) where another reader keeps the first: a page that says two things is not read at all.
+  const [repeated] = findDuplicateKeys(text, 1);
+  if (repeated !== undefined) {
+    throw malformed(`A listing page gave the key ${repeated} twice (HTTP ${response.status}).`, response);
+  }
+  return page;
 }
 
 function malformed(message: string, response?: PipelineResponse): RestError {

@@ -1,13 +1,14 @@
 import { z } from "zod";
 
 /**
- * The page's frame, checked: a page that is not this shape (HTML, `{}`, `value` missing or not an
- * array) fails its scope instead of reading as "no sessions". `value` is checked in place rather
- * than copied item by item: on a tenant of thousands of pages, that copy and a schema per item
- * were the largest allocations of the app's own code, and garbage is what the function's CPU went
- * to most.
+ * The page's frame, checked: a page that is not exactly this shape (HTML, `{}`, `value` missing
+ * or not an array, a key the documented page does not have) fails its scope instead of reading as
+ * "no sessions"; `nextLink` is absent on the host pool listing's last page and `null` on the user
+ * sessions listing's. `value` is checked in place rather than copied item by item: on a tenant of
+ * thousands of pages, that copy and a schema per item were the largest allocations of the app's
+ * own code, and garbage is what the function's CPU went to most.
  */
-export const listingPageSchema = z.object({
+export const listingPageSchema = z.strictObject({
   value: z.custom<readonly unknown[]>((value) => Array.isArray(value), { error: "must be an array" }),
   nextLink: z.string().nullish(),
 });

@@ -124,9 +124,28 @@ export const configDefaults = Object.freeze({
 
 const guid = z.string().regex(guidPattern, "must be a GUID");
 
-const httpsOrigin = z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).transform((value) => {
-  const url = new URL(value);
-  return `${url.origin}${url.pathname.replace(/(?<!\/)\/+$/, "")}`;
+/**
+ * A bare `https://host[:port]` origin, a trailing `/` allowed: a path would send every call to
+ * the wrong place (each answering 404, no setting named), and a query, fragment or `user:pw@`
+ * would be dropped without a word. Read as the origin URL parsing gives (`:443` dropped).
+ */
+const httpsOrigin = z.string().transform((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || url.protocol !== "https:" || !/^https:\/\/[^/?#@\\\s]+\/?$/i.test(value)) {
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      message:
+        "must be a bare https:// origin (https://host or https://host:port), without path, query, fragment or user name",
+    });
+    return z.NEVER;
+  }
+  return url.origin;
 });
 
 export interface NumericBounds {
@@ -165,13 +184,22 @@ export const numericSettingBounds = Object.freeze({
 
 export type NumericSettingName = keyof typeof numericSettingBounds;
 
+/** Decimal digits only: `0x10`, `1e3`, `+5`, ` 12 ` or `Infinity` are not what an operator means by a number. */
 const bounded = (setting: NumericSettingName, unit = "a number", why = "") => {
   const { min, max, integer } = numericSettingBounds[setting];
-  const value = z.coerce
-    .number({ error: `must be ${unit}` })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}${why}` });
-  return integer ? value.int({ error: "must be a whole number" }) : value;
+  const [pattern, written] = integer
+    ? [/^\d+$/, `${unit === "a number" ? "a whole number" : unit} written in decimal digits only (e.g. 12)`]
+    : [/^\d+(\.\d+)?$/, `${unit} written in decimal digits (e.g. 2 or 0.5)`];
+  return z
+    .string()
+    .regex(pattern, { error: `must be ${written}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}${why}` }),
+    );
 };
 
 const booleanSetting = z
@@ -277,12 +305,12 @@ export const appSettingsSchema = z
  */
 export const appSettingNames: readonly string[] = Object.freeze(Object.keys(appSettingsSchema.shape));
 
-/** Blank settings count as unset, as they do in the portal. */
+/** Blank settings count as unset, as they do in the portal; others are read as written. */
 function presentSettings(env: Environment): Record<string, string> {
   const present: Record<string, string> = {};
   for (const name of appSettingNames) {
-    const value = env[name]?.trim();
-    if (value !== undefined && value !== "") present[name] = value;
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") present[name] = value;
   }
   return present;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "../base/clock";
+import { foreignSubscriptionCode } from "../azure/armPolicies";
 import { parseHostPoolId, type HostPoolRef } from "../azure/armResourceId";
 import type { ListedHostPool } from "../azure/listingPage";
 import { userPrincipalNameFilter } from "../azure/odataFilter";
@@ -201,6 +202,17 @@ function selectHostPools(
         hostPool: listed.name ?? "",
         code: "UnrecognizedResourceId",
         message: "The host pool's resource id could not be parsed; it was not scanned.",
+      });
+      continue;
+    }
+    if (ref.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase()) {
+      errors.push({
+        scope: "hostPool",
+        subscriptionId,
+        resourceGroup: ref.resourceGroup,
+        hostPool: ref.hostPool,
+        code: foreignSubscriptionCode,
+        message: `The host pool was listed in subscription ${subscriptionId} but its id names subscription ${ref.subscriptionId}; it was not scanned.`,
       });
       continue;
     }

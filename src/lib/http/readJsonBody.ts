@@ -1,6 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { err, ok, type Result } from "../base/result";
-import { findDuplicateKeys } from "./findDuplicateKeys";
+import { findDuplicateKeys } from "../base/findDuplicateKeys";
 
 /** Above any valid request (100 UPNs of at most 256 characters, a 1000-character message), far below anything costly. */
 export const maxBodyBytes = 64 * 1024;

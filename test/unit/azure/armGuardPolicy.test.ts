@@ -12,11 +12,14 @@ const session = `${pool}/sessionHosts/host.contoso.com/userSessions/3`;
 async function send(method: "GET" | "DELETE" | "POST", url: string): Promise<{ sent: boolean; code?: string }> {
   let sent = false;
   try {
-    await armGuardPolicy(arm).sendRequest(createPipelineRequest({ url, method }), (request) => {
-      sent = true;
-      const response: PipelineResponse = { request, status: 200, headers: createHttpHeaders() };
-      return Promise.resolve(response);
-    });
+    await armGuardPolicy(arm, ["11111111-1111-4111-8111-111111111111"]).sendRequest(
+      createPipelineRequest({ url, method }),
+      (request) => {
+        sent = true;
+        const response: PipelineResponse = { request, status: 200, headers: createHttpHeaders() };
+        return Promise.resolve(response);
+      },
+    );
     return { sent };
   } catch (error) {
     return { sent, code: (error as { code?: string }).code };

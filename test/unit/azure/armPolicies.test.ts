@@ -6,11 +6,19 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { armGuardPolicy, foreignOriginCode, unexpectedActionPathCode } from "../../../src/lib/azure/armPolicies";
+import {
+  armGuardPolicy,
+  foreignOriginCode,
+  foreignSubscriptionCode,
+  unexpectedActionPathCode,
+} from "../../../src/lib/azure/armPolicies";
 import { isUserSessionActionPath } from "../../../src/lib/azure/armResourceId";
 
 const arm = "https://management.azure.com";
 const sub = "11111111-1111-4111-8111-111111111111";
+/** Configured too, written in upper case in the setting. */
+const other = "22222222-2222-4222-8222-22222222222a";
+const foreign = "33333333-3333-4333-8333-333333333333";
 const pool = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.DesktopVirtualization/hostPools/hp`;
 const session = `${pool}/sessionHosts/h1.contoso.com/userSessions/1`;
 
@@ -25,7 +33,10 @@ async function send(
     return Promise.resolve({ request, status: 200, headers: createHttpHeaders() });
   };
   try {
-    await armGuardPolicy(`${arm}/`).sendRequest(createPipelineRequest({ url, method: method as "GET" }), next);
+    await armGuardPolicy(`${arm}/`, [sub, other.toUpperCase()]).sendRequest(
+      createPipelineRequest({ url, method: method as "GET" }),
+      next,
+    );
     return { sent };
   } catch (error) {
     return { sent, error: error as { code?: string; message?: string } };
@@ -65,6 +76,34 @@ describe("armGuardPolicy", () => {
     assert.deepEqual(unparsable.sent, []);
     assert.equal(unparsable.error?.code, "ForeignOriginRefused");
     assert.equal(unparsable.error?.message, "Refused a request with an unparsable URL.");
+  });
+
+  it("sends nothing outside the configured subscriptions, however the URL spells its way there", async () => {
+    const foreignPool = pool.replace(sub, foreign);
+    for (const [method, path] of [
+      ["GET", `${foreignPool}/userSessions?api-version=2024-04-03`],
+      ["DELETE", `${foreignPool}/sessionHosts/h1.contoso.com/userSessions/1?api-version=2024-04-03`],
+      ["GET", `/SUBSCRIPTIONS/${foreign.toUpperCase()}/providers/Microsoft.DesktopVirtualization/hostPools`],
+      ["GET", `/subscriptions/${sub}/../${foreign}/providers/Microsoft.DesktopVirtualization/hostPools`],
+      ["GET", `/subscriptions/${sub}/%2e%2e/%2e%2e/subscriptions/${foreign}/providers/x`],
+      ["GET", `/subscriptions/%33${foreign.slice(1)}/providers/Microsoft.DesktopVirtualization/hostPools`],
+      ["GET", "/providers/Microsoft.DesktopVirtualization/operations"],
+      ["GET", `/tenants/${sub}/subscriptions/${sub}`],
+      ["GET", "/subscriptions/%E0%A4%A/providers/x"],
+    ] as const) {
+      const result = await send(method, `${arm}${path}`);
+      assert.deepEqual(result.sent, [], `${method} ${path}`);
+      assert.equal(result.error?.code, foreignSubscriptionCode, `${method} ${path}`);
+    }
+    assert.equal(foreignSubscriptionCode, "ForeignSubscriptionRefused");
+    for (const path of [
+      `/subscriptions/${other}/providers/Microsoft.DesktopVirtualization/hostPools`,
+      `/Subscriptions/${sub.toUpperCase()}/providers/Microsoft.DesktopVirtualization/hostPools`,
+      `/subscriptions/%31${sub.slice(1)}/providers/Microsoft.DesktopVirtualization/hostPools`,
+    ]) {
+      const result = await send("GET", `${arm}${path}`);
+      assert.equal(result.error, undefined, path);
+    }
   });
 
   it("sends no write to anything but a user session or its disconnect and sendMessage actions", async () => {

@@ -127,6 +127,70 @@ describe("parseAppConfig", () => {
     expectConfigurationError({ ...base, AVD_VERIFY_WINDOW_SECONDS: "1.5" }, "AVD_VERIFY_WINDOW_SECONDS");
   });
 
+  it("takes the ARM endpoint and audience as bare https origins only", () => {
+    for (const setting of ["AZURE_RESOURCE_MANAGER_ENDPOINT", "AZURE_RESOURCE_MANAGER_AUDIENCE"]) {
+      for (const value of [
+        "https://management.azure.com/subscriptions",
+        "https://management.azure.com/x/",
+        "https://management.azure.com?x=1",
+        "https://management.azure.com/?",
+        "https://management.azure.com#top",
+        "https://user:pw@management.azure.com",
+        "https://@management.azure.com",
+        "https://management.azure.com\\x",
+        " https://management.azure.com",
+        "https://management.azure.com //",
+        "http://management.azure.com",
+        "ftp://management.azure.com",
+        "management.azure.com",
+      ]) {
+        assert.match(expectConfigurationError({ ...base, [setting]: value }, setting), /bare https:\/\/ origin/, value);
+      }
+      for (const [value, origin] of [
+        ["https://management.azure.com", "https://management.azure.com"],
+        ["https://management.azure.com/", "https://management.azure.com"],
+        ["HTTPS://Management.Azure.com:443/", "https://management.azure.com"],
+        ["https://127.0.0.1:8443", "https://127.0.0.1:8443"],
+        ["https://[::1]:8443/", "https://[::1]:8443"],
+      ] as const) {
+        const result = parseAppConfig({ ...base, [setting]: value });
+        assert.ok(result.ok, value);
+        assert.equal(
+          setting === "AZURE_RESOURCE_MANAGER_ENDPOINT"
+            ? result.value.resourceManagerEndpoint
+            : result.value.tokenScope,
+          setting === "AZURE_RESOURCE_MANAGER_ENDPOINT" ? origin : `${origin}/.default`,
+        );
+      }
+    }
+  });
+
+  it("takes numbers written in plain decimal digits only", () => {
+    for (const value of ["0x10", "1e3", " 12", "12 ", " 12 ", "+12", "-0", "12.", ".5", "1_000", "Infinity", "١٢"]) {
+      assert.match(
+        expectConfigurationError({ ...base, AVD_ARM_MAX_SOCKETS: value }, "AVD_ARM_MAX_SOCKETS"),
+        /decimal digits/,
+        JSON.stringify(value),
+      );
+      expectConfigurationError({ ...base, AVD_DEADLINE_SECONDS: value }, "AVD_DEADLINE_SECONDS");
+    }
+    expectConfigurationError({ ...base, AVD_SCAN_GATHER_MS: "1.0" }, "AVD_SCAN_GATHER_MS");
+    const result = parseAppConfig({
+      ...base,
+      AVD_ARM_MAX_SOCKETS: "0012",
+      AVD_DEADLINE_SECONDS: "2.5",
+      AVD_ARM_READS_PER_SECOND: "0.5",
+    });
+    assert.ok(result.ok);
+    assert.equal(result.value.armBudget.maxInFlight, 12);
+    assert.equal(result.value.deadlineMs, 2500);
+    assert.equal(result.value.armBudget.read.perSecond, 0.5);
+    // Blank still means unset.
+    const blank = parseAppConfig({ ...base, AVD_ARM_MAX_SOCKETS: "  " });
+    assert.ok(blank.ok);
+    assert.equal(blank.value.armBudget.maxInFlight, 512);
+  });
+
   it("refuses to run in Azure without a managed identity rather than falling back", () => {
     expectConfigurationError({ ...base, WEBSITE_INSTANCE_ID: "abc" }, "IDENTITY_ENDPOINT");
     expectConfigurationError({ ...base, IDENTITY_ENDPOINT: "http://127.0.0.1:1/msi" }, "IDENTITY_HEADER");

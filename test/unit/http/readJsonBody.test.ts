@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequest } from "@azure/functions";
-import { findDuplicateKeys } from "../../../src/lib/http/findDuplicateKeys";
+import { findDuplicateKeys } from "../../../src/lib/base/findDuplicateKeys";
 import { maxBodyBytes, readJsonBody } from "../../../src/lib/http/readJsonBody";
 
 const request = (bytes: Buffer) =>
