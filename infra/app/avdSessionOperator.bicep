@@ -35,7 +35,7 @@ resource signOutRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (
   properties: {
     // Role names are unique in a tenant: one per identity and subscription.
     roleName: 'AVD user sign-out: ${last(split(identityResourceId, '/'))} in ${subscription().subscriptionId}'
-    description: 'avd-user-signout: list host pools and user sessions; log off, disconnect and message user sessions.'
+    description: 'avd-user-signout: list host pools, session hosts and user sessions; log off, disconnect and message user sessions.'
     type: 'CustomRole'
     permissions: [
       {
@@ -47,6 +47,9 @@ resource signOutRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (
           // provider checks is not published — the built-in operator holds only the second.
           'Microsoft.DesktopVirtualization/hostpools/usersessions/read'
           'Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/read'
+          // GET …/hostPools/{hostPool}/sessionHosts ("Read hostpools/sessionhosts"): only when a session stayed,
+          // to report its host's status (sessionHostStatus)
+          'Microsoft.DesktopVirtualization/hostpools/sessionhosts/read'
           // DELETE …/sessionHosts/{sessionHost}/userSessions/{id}?force=true ("Delete hostpools/sessionhosts/usersessions")
           'Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/delete'
           // POST …/userSessions/{id}/disconnect ("Disconnects the user session form session host")

@@ -46,14 +46,20 @@ describe("AVD_PROTECTED_USERS", () => {
 });
 
 describe("findProtectedAccounts", () => {
-  const order = (userPrincipalNames: string[], dryRun = false) => ({ userPrincipalNames, dryRun });
+  const order = (userPrincipalNames: string[], dryRun = false) => ({
+    users: userPrincipalNames.map((userPrincipalName) => ({ userPrincipalName })),
+    dryRun,
+  });
+  const named = (found: ReturnType<typeof findProtectedAccounts>) => found.map(({ user }) => user.userPrincipalName);
 
   it("names the requested users that are protected, as the request spells them, in any ASCII case", () => {
     assert.deepEqual(
-      findProtectedAccounts(order(["alice@contoso.com", "ADMIN@Contoso.com", "bob@contoso.com"]), [
-        "admin@contoso.com",
-        "Bob@Contoso.com",
-      ]),
+      named(
+        findProtectedAccounts(order(["alice@contoso.com", "ADMIN@Contoso.com", "bob@contoso.com"]), [
+          "admin@contoso.com",
+          "Bob@Contoso.com",
+        ]),
+      ),
       ["ADMIN@Contoso.com", "bob@contoso.com"],
     );
   });

@@ -5,8 +5,10 @@ import {
   listingPageSchema,
   toListedHostPool,
   toListedSession,
+  toListedSessionHost,
   type ListedHostPool,
   type ListedSession,
+  type ListedSessionHost,
 } from "./listingPage";
 
 export const avdApiVersion = "2024-04-03";
@@ -50,6 +52,19 @@ export async function listUserSessions(
     `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
     `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/userSessions`;
   return readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal, toListedSession);
+}
+
+/** Read only to say why a session stayed (see `sessionHostStatus`): never part of a scan. */
+export async function listSessionHosts(
+  client: ArmLister,
+  endpoint: string,
+  hostPool: HostPoolRef,
+  options: ListOptions,
+): Promise<ListedSessionHost[]> {
+  const path =
+    `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
+    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/sessionHosts`;
+  return readAllPages(client, listingUrl(endpoint, path, options), options.abortSignal, toListedSessionHost);
 }
 
 function listingUrl(endpoint: string, path: string, options: ListOptions): string {
