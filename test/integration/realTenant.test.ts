@@ -250,6 +250,18 @@ describe("a session on a host that is off", () => {
     );
   });
 
+  it("gives the host's status of a session whose action failed", async () => {
+    harness.emulator.load({
+      ...readScenarioFile("real-tenant"),
+      faults: [{ match: { operation: "deleteUserSession", sessionId: "4" }, status: 409, code: "Conflict" }],
+    });
+    const result = await harness.post(harness.handler(), { userPrincipalName: "bob@contoso.com" });
+    assert.equal(result.status, 502);
+    const failed = result.body.sessions.find((session) => session.outcome === "failed");
+    assert.equal(failed?.sessionHostStatus, "Available");
+    assert.equal(callsOf("listSessionHosts"), 1);
+  });
+
   it("reads no session host when every session went", async () => {
     const result = await harness.post(harness.handler({ AVD_VERIFY_WINDOW_SECONDS: "0" }), {
       userObjectId: bob,
