@@ -118,7 +118,8 @@ export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
             ...identityOf(session),
             sessionState: session.sessionState,
             applicationType: session.applicationType,
-            activeDirectoryUserName: session.activeDirectoryUserName ?? downLevelName(identityOf(session).userPrincipalName),
+            activeDirectoryUserName:
+              session.activeDirectoryUserName ?? downLevelName(identityOf(session).userPrincipalName),
             createTime: session.createTime ?? "2025-01-06T08:00:00.0000000Z",
             vanishesBeforeDelete: session.vanishesBeforeDelete,
             stuck: session.stuck === true,

@@ -25,7 +25,8 @@ export function resolveScenario(input: unknown): ResolvedScenario {
       for (const host of pool.sessionHosts) {
         claim(`h|${poolKey}|${host.name.toLowerCase()}`, `session host ${pool.name}/${host.name}`);
         for (const session of host.sessions) {
-          if (session.account !== undefined && !accountNames.has(session.account)) unknownAccounts.push(session.account);
+          if (session.account !== undefined && !accountNames.has(session.account))
+            unknownAccounts.push(session.account);
           if (session.account === undefined && session.userPrincipalName === undefined) {
             throw new Error(
               `Invalid emulator scenario: session ${pool.name}/${host.name}/${session.id} names neither a userPrincipalName nor an account`,

@@ -49,7 +49,8 @@ export function runUserSessionOperation(
       return { status: engine.scenario.deleteStatus };
     }
     case "disconnectUserSession":
-      if (!session.stuck && !hostIsOff(host)) setSessionState(session, "Disconnected", engine.now(), engine.scenario.listingLagMs);
+      if (!session.stuck && !hostIsOff(host))
+        setSessionState(session, "Disconnected", engine.now(), engine.scenario.listingLagMs);
       return { status: 200 };
     case "sendMessage":
       return recordMessage(session, context.body, engine.now());

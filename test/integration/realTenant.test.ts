@@ -77,7 +77,12 @@ describe("a user named by object id", () => {
   it("makes the same calls as a UPN request when every session goes: S + H + k, no session host listing", async () => {
     await harness.post(harness.handler(), { userObjectId: bob });
     assert.deepEqual(
-      [callsOf("listHostPools"), callsOf("listUserSessions"), callsOf("deleteUserSession"), callsOf("listSessionHosts")],
+      [
+        callsOf("listHostPools"),
+        callsOf("listUserSessions"),
+        callsOf("deleteUserSession"),
+        callsOf("listSessionHosts"),
+      ],
       // One subscription; two host pools, HP-Office in 3 pages of 3; bob's two sessions.
       [1, 3 + 1, 2, 0],
     );
@@ -182,7 +187,11 @@ describe("the users batch form", () => {
           sessions: ["HP-Apps/2 signedOut userPrincipalName", "HP-Office/4 signedOut userPrincipalName"],
         },
         // The leaver's session under alice@ is the first user's (object id), not this user's otherAccount.
-        { userPrincipalName: "alice@contoso.com", objectId: aliceNewHire, sessions: ["HP-Office/2 signedOut objectId"] },
+        {
+          userPrincipalName: "alice@contoso.com",
+          objectId: aliceNewHire,
+          sessions: ["HP-Office/2 signedOut objectId"],
+        },
       ],
     );
     assert.equal(result.body.userPrincipalNames, undefined);

@@ -85,10 +85,7 @@ describe("an asynchronous request naming users by object id", () => {
     );
     assert.equal(accepted.status, 202);
     // A UPN alone is stored as records before object ids held it: a string.
-    assert.deepEqual(await storedChunkUsers(accepted.body.operationId), [
-      { objectId: aliceLeaver },
-      "bob@contoso.com",
-    ]);
+    assert.deepEqual(await storedChunkUsers(accepted.body.operationId), [{ objectId: aliceLeaver }, "bob@contoso.com"]);
     const done = await pollUntilDone(accepted.headers.location!);
     assert.equal(done.status, 200);
     assert.deepEqual(outcomes(done), [

@@ -24,7 +24,8 @@ export const userObjectIdSchema = z
   .max(36, { error: "must be an Entra object id (GUID)", abort: true })
   .regex(guidPattern, { error: "must be an Entra object id (GUID)", abort: true })
   .refine((value) => value !== zeroObjectId, {
-    error: "must not be the all-zero id, which names nobody (sessions report it when the service does not know the account)",
+    error:
+      "must not be the all-zero id, which names nobody (sessions report it when the service does not know the account)",
   })
   // The OpenAPI document refuses the zero id too.
   .meta({ pattern: `^(?!0{8}-0{4}-0{4}-0{4}-0{12}$)${guidPatternSource}$` });

@@ -72,7 +72,10 @@ export async function actOnHostPool(
       return [...sessions.map((session) => sessionResult(session, "failed", {}, { error })), ...untouched];
     }
   }
-  const results = [...(sessions.length === 0 ? [] : await actOnMatched(job, sessions, dependencies, signal)), ...untouched];
+  const results = [
+    ...(sessions.length === 0 ? [] : await actOnMatched(job, sessions, dependencies, signal)),
+    ...untouched,
+  ];
   await journal?.afterActing(results);
   return results;
 }

@@ -54,7 +54,10 @@ export function findProtectedAccounts(
   const accounts = protectedAccountsOf(protectedUsers);
   return order.users.flatMap((user) => {
     const keys: ProtectedRequest["keys"][number][] = [];
-    if (user.userPrincipalName !== undefined && accounts.userPrincipalNames.has(userPrincipalNameKey(user.userPrincipalName))) {
+    if (
+      user.userPrincipalName !== undefined &&
+      accounts.userPrincipalNames.has(userPrincipalNameKey(user.userPrincipalName))
+    ) {
       keys.push("userPrincipalName");
     }
     if (user.objectId !== undefined && accounts.objectIds.has(objectIdKey(user.objectId))) keys.push("objectId");

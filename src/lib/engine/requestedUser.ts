@@ -43,10 +43,7 @@ export function matchRequestedUser(user: RequestedUser, session: SessionIdentity
 const strength: Readonly<Record<UserMatch, number>> = { objectId: 3, userPrincipalName: 2, otherAccount: 1 };
 
 /** A session against every requested user: the strongest match wins (any real match is acted on). */
-export function strongestMatch(
-  users: Iterable<RequestedUser>,
-  session: SessionIdentityFields,
-): UserMatch | undefined {
+export function strongestMatch(users: Iterable<RequestedUser>, session: SessionIdentityFields): UserMatch | undefined {
   let best: UserMatch | undefined;
   for (const user of users) {
     const match = matchRequestedUser(user, session);
@@ -95,7 +92,8 @@ export function indexUsers(users: readonly RequestedUser[]): UserIndex {
     else own.push(user);
   };
   for (const user of users) {
-    if (user.userPrincipalName !== undefined) add(byUserPrincipalName, userPrincipalNameKey(user.userPrincipalName), user);
+    if (user.userPrincipalName !== undefined)
+      add(byUserPrincipalName, userPrincipalNameKey(user.userPrincipalName), user);
     if (user.objectId !== undefined) add(byObjectId, objectIdKey(user.objectId), user);
   }
   return { users, byUserPrincipalName, byObjectId };

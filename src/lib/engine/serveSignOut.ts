@@ -132,9 +132,10 @@ export async function serveSignOut(
     plan.job.verify === true && !plan.job.dryRun
       ? await verifySessions(scanned, plan.job.mode, requestedSessionsIn(plan, signal), dependencies, signal)
       : { sessions: scanned.flatMap((pool) => pool.sessions), errors: [] };
-  const verification = await readSessionHostStatus(verified.sessions, dependencies.arm, signal).then(
-    (annotated) => ({ ...annotated, errors: verified.errors }),
-  );
+  const verification = await readSessionHostStatus(verified.sessions, dependencies.arm, signal).then((annotated) => ({
+    ...annotated,
+    errors: verified.errors,
+  }));
   return report({
     subscriptionIds: plan.subscriptionIds,
     selectors: plan.selectors,

@@ -100,7 +100,10 @@ const requestedUserSchema = z
           "The user's Entra object id (a GUID, not all zeros): finds the account's sessions under any UPN and keeps another account's session under the same UPN untouched.",
       }),
     },
-    { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "must be an object with userPrincipalName and/or objectId") },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" ? undefined : "must be an object with userPrincipalName and/or objectId",
+    },
   )
   .check((ctx) => {
     if (ctx.value.userPrincipalName === undefined && ctx.value.objectId === undefined) {

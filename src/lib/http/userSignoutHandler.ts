@@ -131,6 +131,7 @@ function logReport(context: InvocationContext, report: SignOutReport): void {
     operationId: report.operationId,
     userPrincipalName: report.userPrincipalName,
     userPrincipalNames: report.userPrincipalNames,
+    userObjectId: report.userObjectId,
     mode: report.mode,
     dryRun: report.dryRun,
     status: report.status,

@@ -193,9 +193,7 @@ export function buildOperationReport(
       ...counts,
     },
     users: users.map((user, index): SignOutReport["users"][number] | CompactUserView =>
-      full
-        ? { ...user, sessions: owned[index] ?? [] }
-        : { ...user, counts: nonZero(user.counts) },
+      full ? { ...user, sessions: owned[index] ?? [] } : { ...user, counts: nonZero(user.counts) },
     ),
     sessions,
     ...(full || notListed === 0 ? {} : { sessionsNotListed: notListed }),

@@ -91,7 +91,9 @@ const usersSchema = z
     ]),
   )
   .max(maxUsersPerChunk)
-  .transform((users) => users.map((user): RequestedUser => (typeof user === "string" ? { userPrincipalName: user } : user)));
+  .transform((users) =>
+    users.map((user): RequestedUser => (typeof user === "string" ? { userPrincipalName: user } : user)),
+  );
 
 function storedUsers(users: readonly RequestedUser[]): (string | RequestedUser)[] {
   return users.map((user) =>

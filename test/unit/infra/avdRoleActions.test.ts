@@ -5,7 +5,12 @@ import { describe, it } from "node:test";
 import { createHttpHeaders, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { matchArmRoute } from "../../../emulator/matchArmRoute";
 import type { AvdArm } from "../../../src/lib/azure/avdClient";
-import { listHostPools, listSessionHosts, listUserSessions, type ArmLister } from "../../../src/lib/azure/listResources";
+import {
+  listHostPools,
+  listSessionHosts,
+  listUserSessions,
+  type ArmLister,
+} from "../../../src/lib/azure/listResources";
 import { runSessionAction, type SessionAction } from "../../../src/lib/azure/sessionActions";
 import { allResources, readCompiledTemplate, repositoryRoot } from "./armTemplate";
 
