@@ -271,7 +271,8 @@ function serveHostPool(
       plan.users,
       hostPool,
       grouped,
-      dependencies.protectedAccounts,
+      // A dry run changes nothing and may look at anyone, as it may name a protected account.
+      plan.job.dryRun ? undefined : dependencies.protectedAccounts,
     );
     const untouched = [
       ...otherAccounts.map((session) => sessionResult(session, "otherAccount", {})),
