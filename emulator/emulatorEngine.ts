@@ -30,6 +30,8 @@ export interface EmulatedSession {
   readonly sessionHost: string;
   readonly sessionId: string;
   readonly userPrincipalName: string;
+  readonly objectId: string;
+  readonly sessionHostStatus: string;
   readonly sessionState: SessionState;
   readonly messages: readonly SentMessage[];
 }
@@ -171,6 +173,8 @@ export class EmulatorEngine {
             sessionHost: host.name,
             sessionId: session.id,
             userPrincipalName: session.userPrincipalName,
+            objectId: session.objectId,
+            sessionHostStatus: host.status,
             sessionState: session.sessionState,
             messages: session.messages.map((message) => ({ ...message })),
           })),

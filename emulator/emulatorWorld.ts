@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { IdStyle, ResolvedScenario, SessionState } from "./scenario";
+import type { IdStyle, ResolvedScenario, ResolvedUserSession, SessionState } from "./scenario";
 
 export interface SentMessage {
   readonly messageTitle: string;
@@ -68,7 +68,28 @@ export interface EmulatorWorld {
   readonly subscriptions: SubscriptionRecord[];
 }
 
+/** Host statuses on which actions answer success and change nothing (the session stays listed). */
+const offStatuses: ReadonlySet<string> = new Set(["shutdown", "unavailable", "noheartbeat"]);
+
+export function hostIsOff(host: Pick<SessionHostRecord, "status">): boolean {
+  return offStatuses.has(host.status.toLowerCase());
+}
+
 export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
+  const accounts = new Map(scenario.accounts.map((account) => [account.name, account]));
+  const identityOf = (session: ResolvedUserSession): { userPrincipalName: string; objectId: string } => {
+    const account = session.account === undefined ? undefined : accounts.get(session.account);
+    const userPrincipalName = session.userPrincipalName ?? account?.userPrincipalName ?? "";
+    return {
+      userPrincipalName,
+      objectId:
+        session.objectId ??
+        account?.objectId ??
+        (account === undefined
+          ? stableGuid(`user:${userPrincipalName.toLowerCase()}`)
+          : stableGuid(`account:${account.name}`)),
+    };
+  };
   return {
     subscriptions: scenario.subscriptions.map((subscription) => ({
       id: subscription.id,
@@ -94,11 +115,11 @@ export function createEmulatorWorld(scenario: ResolvedScenario): EmulatorWorld {
           allowNewSession: host.allowNewSession,
           sessions: host.sessions.map((session) => ({
             id: session.id,
-            userPrincipalName: session.userPrincipalName,
+            ...identityOf(session),
             sessionState: session.sessionState,
             applicationType: session.applicationType,
-            objectId: session.objectId ?? stableGuid(`user:${session.userPrincipalName.toLowerCase()}`),
-            activeDirectoryUserName: session.activeDirectoryUserName ?? downLevelName(session.userPrincipalName),
+            activeDirectoryUserName:
+              session.activeDirectoryUserName ?? downLevelName(identityOf(session).userPrincipalName),
             createTime: session.createTime ?? "2025-01-06T08:00:00.0000000Z",
             vanishesBeforeDelete: session.vanishesBeforeDelete,
             stuck: session.stuck === true,

@@ -8,6 +8,8 @@ export function resolveScenario(input: unknown): ResolvedScenario {
     throw new Error(`Invalid emulator scenario:\n  ${details.join("\n  ")}`);
   }
   const scenario = parsed.data;
+  const accountNames = new Set(scenario.accounts.map((account) => account.name));
+  const unknownAccounts: string[] = [];
   const duplicates: string[] = [];
   const seen = new Set<string>();
   const claim = (key: string, label: string): void => {
@@ -23,6 +25,13 @@ export function resolveScenario(input: unknown): ResolvedScenario {
       for (const host of pool.sessionHosts) {
         claim(`h|${poolKey}|${host.name.toLowerCase()}`, `session host ${pool.name}/${host.name}`);
         for (const session of host.sessions) {
+          if (session.account !== undefined && !accountNames.has(session.account))
+            unknownAccounts.push(session.account);
+          if (session.account === undefined && session.userPrincipalName === undefined) {
+            throw new Error(
+              `Invalid emulator scenario: session ${pool.name}/${host.name}/${session.id} names neither a userPrincipalName nor an account`,
+            );
+          }
           claim(
             `u|${poolKey}|${host.name.toLowerCase()}|${session.id}`,
             `session ${pool.name}/${host.name}/${session.id}`,
@@ -30,6 +39,10 @@ export function resolveScenario(input: unknown): ResolvedScenario {
         }
       }
     }
+  }
+  for (const account of scenario.accounts) claim(`a|${account.name}`, `account ${account.name}`);
+  if (unknownAccounts.length > 0) {
+    throw new Error(`Invalid emulator scenario: sessions name unknown accounts ${unknownAccounts.join(", ")}`);
   }
   if (duplicates.length > 0) {
     throw new Error(`Invalid emulator scenario: duplicated ${duplicates.join(", ")}`);

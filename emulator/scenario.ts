@@ -19,9 +19,16 @@ const positiveInt = z.number().int().min(1);
 
 const userSessionSchema = z.strictObject({
   id: z.string().regex(/^[^/?#]+$/, "a session id is one path segment"),
-  userPrincipalName: z.string().min(1),
+  /** The UPN the session was opened with; the account's current one when absent (needs `account`). */
+  userPrincipalName: z.string().min(1).optional(),
+  /**
+   * The scenario's `accounts` entry this session belongs to: its object id, and its current UPN
+   * unless the session names an older one (a session keeps the UPN it was opened with).
+   */
+  account: z.string().min(1).optional(),
   sessionState: z.enum(sessionStates),
   applicationType: z.enum(["RemoteApp", "Desktop"]).default("Desktop"),
+  /** Overrides the account's (e.g. the all-zero id the service reports for sessions it cannot place). */
   objectId: z.guid().optional(),
   activeDirectoryUserName: z.string().optional(),
   createTime: z.iso.datetime().optional(),
@@ -45,6 +52,10 @@ const sessionHostSchema = z.strictObject({
     .min(1)
     .max(48)
     .regex(/^[^/?#]+$/, "a session host name is one path segment"),
+  /**
+   * As the service reports it. On a host that is off (`Shutdown`, `Unavailable`, `NoHeartbeat`) a
+   * log off or disconnect answers success and the session stays listed, as "ghost" sessions do.
+   */
   status: z.string().default("Available"),
   allowNewSession: z.boolean().default(true),
   sessions: z.array(userSessionSchema).default([]),
@@ -174,6 +185,17 @@ const bucketSchema = z.strictObject({
   refillPerSecond: z.number().positive(),
 });
 
+/**
+ * An Entra account: a stable object id, and the UPN it holds now. Renames and reused UPNs are
+ * written as sessions naming an account and an older UPN (or another account's UPN).
+ */
+const accountSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Derived from the name when absent, the same on every run. */
+  objectId: z.guid().optional(),
+  userPrincipalName: z.string().min(1),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
@@ -201,6 +223,7 @@ export const scenarioSchema = z.strictObject({
   sessionPageSize: positiveInt.default(200),
   /** Page size of the host pool listing; a subscription's `hostPoolPageSize` wins. */
   hostPoolPageSize: positiveInt.default(100),
+  accounts: z.array(accountSchema).default([]),
   faults: z.array(faultSchema).default([]),
   throttling: z
     .strictObject({

@@ -1,6 +1,6 @@
 import { userSessionJson } from "../armResourceJson";
 import type { EmulatorEngine } from "../emulatorEngine";
-import type { HostPoolRecord, SessionHostRecord, SessionRecord } from "../emulatorWorld";
+import { hostIsOff, type HostPoolRecord, type SessionHostRecord, type SessionRecord } from "../emulatorWorld";
 import type { ArmOperation } from "../scenario";
 import { armError, sessionNotFound, type ArmReply } from "./armReply";
 import { queryValue, type ArmRequest } from "./armRequest";
@@ -45,11 +45,12 @@ export function runUserSessionOperation(
         );
       }
       // Recorded live: 204 with no body for a session that was there (and, when stuck, kept).
-      if (!session.stuck) removeSession(host, index, engine.now(), engine.scenario.listingLagMs);
+      if (!session.stuck && !hostIsOff(host)) removeSession(host, index, engine.now(), engine.scenario.listingLagMs);
       return { status: engine.scenario.deleteStatus };
     }
     case "disconnectUserSession":
-      if (!session.stuck) setSessionState(session, "Disconnected", engine.now(), engine.scenario.listingLagMs);
+      if (!session.stuck && !hostIsOff(host))
+        setSessionState(session, "Disconnected", engine.now(), engine.scenario.listingLagMs);
       return { status: 200 };
     case "sendMessage":
       return recordMessage(session, context.body, engine.now());

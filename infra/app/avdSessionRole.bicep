@@ -34,6 +34,9 @@ resource signOutRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           // provider checks is not published — the built-in operator holds only the second.
           'Microsoft.DesktopVirtualization/hostpools/usersessions/read'
           'Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/read'
+          // GET …/hostPools/{hostPool}/sessionHosts ("Read hostpools/sessionhosts"): only when a session stayed,
+          // to report its host's status (sessionHostStatus)
+          'Microsoft.DesktopVirtualization/hostpools/sessionhosts/read'
           // DELETE …/sessionHosts/{sessionHost}/userSessions/{id}?force=true ("Delete hostpools/sessionhosts/usersessions")
           'Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/delete'
           // POST …/userSessions/{id}/disconnect ("Disconnects the user session form session host")

@@ -62,9 +62,9 @@ describe("a 50-user batch over the demo tenant", () => {
     assert.equal(result.body.counts.signedOut, expectedGone.length);
     for (const user of result.body.users) {
       const own = expectedGone.filter(
-        (s) => s.userPrincipalName.toLowerCase() === user.userPrincipalName.toLowerCase(),
+        (s) => s.userPrincipalName.toLowerCase() === user.userPrincipalName?.toLowerCase(),
       );
-      assert.equal(user.counts.signedOut, own.length, user.userPrincipalName);
+      assert.equal(user.counts.signedOut, own.length, user.userPrincipalName ?? "");
     }
 
     const calls = harness.emulator.calls();

@@ -16,7 +16,7 @@ beforeEach(() => harness.emulator.load(tenantScenario()));
 function job(userPrincipalName: string, overrides: Partial<SignOutOrder> = {}): SignOutOrder {
   return {
     operationId: `op-${userPrincipalName}`,
-    userPrincipalNames: [userPrincipalName],
+    users: [{ userPrincipalName }],
     batch: false,
     mode: "logoff",
     dryRun: false,

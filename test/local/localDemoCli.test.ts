@@ -106,7 +106,7 @@ describe("npm start's command line", () => {
     assert.equal(byPath.status, 1);
     assert.equal(
       oneLine(byPath.stderr),
-      `npm start: --scenario ${missing}: no such file; give a scenario name (demo-tenant) or the path of a scenario JSON file`,
+      `npm start: --scenario ${missing}: no such file; give a scenario name (demo-tenant, real-tenant) or the path of a scenario JSON file`,
     );
     const byName = await startDemo(["--scenario", "no-such-tenant"], tmp);
     assert.equal(byName.status, 1);

@@ -68,6 +68,7 @@ function build(dependencies: RuntimeDependencies): Result<AppRuntime, Configurat
     scanGatherMs: config.scanGatherMs,
     serverSideFilter: config.serverSideFilter,
     verifyWindowMs: config.verifyWindowMs,
+    protectedUsers: config.protectedUsers,
   });
   let storage: Result<JobStorage, ConfigurationError> | undefined;
   return ok({

@@ -1,6 +1,6 @@
 import type { HostPoolRef, UserSessionRef } from "./armResourceId";
 import type { ListOptions } from "./listResources";
-import type { ListedHostPool, ListedSession } from "./listingPage";
+import type { ListedHostPool, ListedSession, ListedSessionHost } from "./listingPage";
 import type { SessionAction, SessionActionResult } from "./sessionActions";
 
 /**
@@ -10,5 +10,6 @@ import type { SessionAction, SessionActionResult } from "./sessionActions";
 export interface AvdArm {
   listHostPools(subscriptionId: string, options: ListOptions): Promise<ListedHostPool[]>;
   listUserSessions(hostPool: HostPoolRef, options: ListOptions): Promise<ListedSession[]>;
+  listSessionHosts(hostPool: HostPoolRef, options: ListOptions): Promise<ListedSessionHost[]>;
   runSessionAction(ref: UserSessionRef, action: SessionAction, abortSignal: AbortSignal): Promise<SessionActionResult>;
 }

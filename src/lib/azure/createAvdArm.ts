@@ -20,7 +20,7 @@ import { createArmBudget, type ArmBudget } from "./armBudget";
 import { boundedAnswerPolicy } from "./armAnswerLimit";
 import { armBudgetPolicy, armGuardPolicy } from "./armPolicies";
 import type { AvdArm } from "./avdClient";
-import { listHostPools, listUserSessions, type ArmLister } from "./listResources";
+import { listHostPools, listSessionHosts, listUserSessions, type ArmLister } from "./listResources";
 import { runSessionAction } from "./sessionActions";
 
 /** Pipeline options a host may add: extra trusted CAs, proxy, retry tuning. */
@@ -66,6 +66,7 @@ export function createAvdArm(
     arm: {
       listHostPools: (subscriptionId, options) => listHostPools(client, endpoint, subscriptionId, options),
       listUserSessions: (hostPool, options) => listUserSessions(client, endpoint, hostPool, options),
+      listSessionHosts: (hostPool, options) => listSessionHosts(client, endpoint, hostPool, options),
       runSessionAction: (ref, action, abortSignal) => runSessionAction(client, endpoint, ref, action, abortSignal),
     },
   };

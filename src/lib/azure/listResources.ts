@@ -7,8 +7,10 @@ import {
   listingPageSchema,
   toListedHostPool,
   toListedSession,
+  toListedSessionHost,
   type ListedHostPool,
   type ListedSession,
+  type ListedSessionHost,
 } from "./listingPage";
 
 export const avdApiVersion = "2024-04-03";
@@ -63,6 +65,25 @@ export async function listUserSessions(
     hostPool.subscriptionId,
     options.abortSignal,
     toListedSession,
+  );
+}
+
+/** Read only to say why a session stayed (see `sessionHostStatus`): never part of a scan. */
+export async function listSessionHosts(
+  client: ArmLister,
+  endpoint: string,
+  hostPool: HostPoolRef,
+  options: ListOptions,
+): Promise<ListedSessionHost[]> {
+  const path =
+    `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
+    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/sessionHosts`;
+  return readAllPages(
+    client,
+    listingUrl(endpoint, path, options),
+    hostPool.subscriptionId,
+    options.abortSignal,
+    toListedSessionHost,
   );
 }
 

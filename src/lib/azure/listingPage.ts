@@ -21,8 +21,17 @@ export interface ListedHostPool {
 export interface ListedSession {
   readonly id: string | undefined;
   readonly userPrincipalName: string | undefined;
+  /** The account's Entra object id as the service reports it; may be the all-zero id, which names nobody. */
+  readonly objectId: string | undefined;
   /** Undefined when the service sent none or something other than a string. */
   readonly sessionState: string | undefined;
+}
+
+export interface ListedSessionHost {
+  /** The host's name as session ids carry it (the id's last segment). */
+  readonly name: string | undefined;
+  /** As the service reports it (`Available`, `Shutdown`, `Unavailable`, …): an open string. */
+  readonly status: string | undefined;
 }
 
 /**
@@ -47,6 +56,16 @@ export function toListedSession(item: unknown): ListedSession {
   return {
     id: stringField(item, "id"),
     userPrincipalName: stringField(properties, "userPrincipalName"),
+    objectId: stringField(properties, "objectId"),
     sessionState: stringField(properties, "sessionState"),
+  };
+}
+
+/** The id's last segment; the `name` (`HP/host` live, `host` in the spec's examples) when there is no id. */
+export function toListedSessionHost(item: unknown): ListedSessionHost {
+  const id = stringField(item, "id") ?? stringField(item, "name");
+  return {
+    name: id === undefined ? undefined : id.slice(id.lastIndexOf("/") + 1) || undefined,
+    status: stringField(field(item, "properties"), "status"),
   };
 }

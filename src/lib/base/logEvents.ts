@@ -35,6 +35,7 @@ export const logEventFields = {
     operationId: text,
     userPrincipalName: text.optional(),
     userPrincipalNames: z.array(text).readonly().optional(),
+    userObjectId: text.optional(),
     mode: text,
     dryRun: z.boolean(),
     status: text,
@@ -57,6 +58,8 @@ export const logEventFields = {
     disconnected: count.optional(),
     alreadyDisconnected: count.optional(),
     wouldDisconnect: count.optional(),
+    otherAccount: count.optional(),
+    protected: count.optional(),
     notifications: z.record(text, count).optional(),
     errors: count,
   }),
@@ -79,7 +82,8 @@ export const logEventFields = {
   "userSignout.callerNotAuthorized": z.object({ operationId: text, ...caller }),
   "userSignout.protectedAccountRefused": z.object({
     operationId: text,
-    protectedUserPrincipalNames: z.array(text).readonly(),
+    // UPNs or object ids, as the request named them.
+    protectedAccounts: z.array(text).readonly(),
     ...caller,
   }),
   "userSignout.accepted": z.object({

@@ -21,7 +21,7 @@ interface Notified {
   readonly notificationError?: UpstreamError;
 }
 
-function sessionResult(
+export function sessionResult(
   session: MatchedSession,
   outcome: SessionOutcome,
   notified: Notified,
@@ -30,6 +30,8 @@ function sessionResult(
   return {
     ...session.ref,
     userPrincipalName: session.userPrincipalName,
+    ...(session.objectId === undefined ? {} : { objectId: session.objectId }),
+    matchedBy: session.matchedBy,
     sessionState: session.sessionState,
     outcome,
     ...extra,
@@ -44,17 +46,20 @@ function hasState(session: MatchedSession, state: string): boolean {
 /**
  * One request's work in one host pool, after its listing: the message (only an Active session has
  * a desktop to show it on), the grace period if a message was delivered, then one action per
- * session. Deletes hold the pool against listings (see `PoolActivityLock`).
+ * session. Deletes hold the pool against listings (see `PoolActivityLock`). `untouched` are the
+ * sessions found but left alone (another account's, a protected one's): reported, and journaled
+ * with the rest so that an asynchronous report lists them too.
  */
 export async function actOnHostPool(
   job: SignOutOrder,
   sessions: readonly MatchedSession[],
   dependencies: ActDependencies,
   signal: AbortSignal,
+  untouched: readonly SessionResult[] = [],
 ): Promise<SessionResult[]> {
-  if (sessions.length === 0) return [];
+  if (sessions.length === 0 && untouched.length === 0) return [];
   const { journal } = dependencies;
-  if (journal !== undefined && !job.dryRun) {
+  if (journal !== undefined && !job.dryRun && sessions.length > 0) {
     try {
       await journal.beforeActing(sessions);
     } catch {
@@ -64,10 +69,13 @@ export async function actOnHostPool(
         statusCode: undefined,
         message: "The job's journal could not be written before acting; the session was not touched.",
       };
-      return sessions.map((session) => sessionResult(session, "failed", {}, { error }));
+      return [...sessions.map((session) => sessionResult(session, "failed", {}, { error })), ...untouched];
     }
   }
-  const results = await actOnMatched(job, sessions, dependencies, signal);
+  const results = [
+    ...(sessions.length === 0 ? [] : await actOnMatched(job, sessions, dependencies, signal)),
+    ...untouched,
+  ];
   await journal?.afterActing(results);
   return results;
 }

@@ -15,7 +15,9 @@ import type {
   UserReport,
 } from "./signOutReport";
 import { sessionKey } from "./sessionKey";
+import { matchRequestedUser, type RequestedUser } from "./requestedUser";
 import { userPrincipalNameKey } from "../base/userPrincipalName";
+import { accountObjectIdKey, objectIdKey } from "../base/objectId";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
 export interface RequestOutcome {
@@ -46,7 +48,10 @@ function decideStatus(errors: readonly ReportedError[], sessions: readonly Sessi
     errors.some((error) => error.code === "DeadlineExceeded") ||
     sessions.some((session) => session.outcome === "deadlineExceeded");
   if (deadlineHit) return "deadlineExceeded";
-  const sessionFailed = sessions.some((session) => session.outcome === "failed" || session.outcome === "stillPresent");
+  // A protected account's session is left alone on purpose, yet what was asked did not happen.
+  const sessionFailed = sessions.some(
+    (session) => session.outcome === "failed" || session.outcome === "stillPresent" || session.outcome === "protected",
+  );
   return errors.length > 0 || sessionFailed ? "failed" : "completed";
 }
 
@@ -56,6 +61,8 @@ export function countSessions(
   sessions: readonly SessionResult[],
 ): Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned"> {
   const count = (outcome: SessionOutcome): number => sessions.filter((session) => session.outcome === outcome).length;
+  const otherAccount = count("otherAccount");
+  const protectedSessions = count("protected");
   return {
     sessionsFound: sessions.length,
     signedOut: count("signedOut"),
@@ -65,6 +72,8 @@ export function countSessions(
     deadlineExceeded: count("deadlineExceeded"),
     verified: sessions.filter((session) => session.verified === true).length,
     stillPresent: count("stillPresent"),
+    ...(otherAccount === 0 ? {} : { otherAccount }),
+    ...(protectedSessions === 0 ? {} : { protected: protectedSessions }),
     ...(mode === "disconnect"
       ? {
           disconnected: count("disconnected"),
@@ -115,11 +124,12 @@ function usersOf(
   sessions: readonly SessionResult[],
   scopeErrors: readonly ReportedError[],
 ): UserReport[] {
-  return job.userPrincipalNames.map((userPrincipalName) => {
-    const key = userPrincipalNameKey(userPrincipalName);
-    const own = sessions.filter((session) => userPrincipalNameKey(session.userPrincipalName) === key);
+  const owned = sessionsOfUsers(job.users, sessions);
+  return job.users.map((user, index) => {
+    const own = owned[index] ?? [];
     return {
-      userPrincipalName,
+      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
+      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
       status: decideStatus(scopeErrors, own),
       counts: countSessions(job.mode, own),
       sessions: own,
@@ -127,18 +137,74 @@ function usersOf(
   });
 }
 
+/**
+ * A user's sessions in the report: those the matching rule gives them, and another account's
+ * session under their UPN when that is what the engine reported it as.
+ */
+function belongsTo(user: RequestedUser, session: SessionResult): boolean {
+  const match = matchRequestedUser(user, session);
+  return match !== undefined && (match !== "otherAccount" || session.outcome === "otherAccount");
+}
+
+/**
+ * Each user's sessions, in the order given, found through indexes rather than by comparing every
+ * pair: an asynchronous operation's full answer holds thousands of users and sessions.
+ */
+export function sessionsOfUsers(
+  users: readonly RequestedUser[],
+  sessions: readonly SessionResult[],
+): SessionResult[][] {
+  const byUserPrincipalName = new Map<string, SessionResult[]>();
+  const byObjectId = new Map<string, SessionResult[]>();
+  const add = (map: Map<string, SessionResult[]>, key: string, session: SessionResult): void => {
+    const own = map.get(key);
+    if (own === undefined) map.set(key, [session]);
+    else own.push(session);
+  };
+  const position = new Map(sessions.map((session, index) => [session, index]));
+  for (const session of sessions) {
+    add(byUserPrincipalName, userPrincipalNameKey(session.userPrincipalName), session);
+    const objectId = accountObjectIdKey(session.objectId);
+    if (objectId !== undefined) add(byObjectId, objectId, session);
+  }
+  return users.map((user) => {
+    const candidates = new Set([
+      ...(user.userPrincipalName === undefined
+        ? []
+        : (byUserPrincipalName.get(userPrincipalNameKey(user.userPrincipalName)) ?? [])),
+      ...(user.objectId === undefined ? [] : (byObjectId.get(objectIdKey(user.objectId)) ?? [])),
+    ]);
+    // In the order of `sessions` (the report's).
+    return [...candidates]
+      .filter((session) => belongsTo(user, session))
+      .sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+  });
+}
+
+/** How a report names the requested users at its top (users[] names each, always). */
+export function requestedNames(
+  job: Pick<SignOutOrder, "users" | "batch">,
+): Pick<SignOutReport, "userPrincipalName" | "userObjectId" | "userPrincipalNames"> {
+  const [single] = job.users;
+  if (!job.batch && single !== undefined && job.users.length === 1) {
+    return {
+      ...(single.userPrincipalName === undefined ? {} : { userPrincipalName: single.userPrincipalName }),
+      ...(single.objectId === undefined ? {} : { userObjectId: single.objectId }),
+    };
+  }
+  if (job.users.some((user) => user.objectId !== undefined || user.userPrincipalName === undefined)) return {};
+  return { userPrincipalNames: job.users.flatMap((user) => user.userPrincipalName ?? []) };
+}
+
 export function buildReport(job: SignOutOrder, outcome: RequestOutcome): SignOutReport {
   const sessions = sortSessions(outcome.sessions);
   // A subscription or host pool that could not be read may hold any user's sessions.
   const scopeErrors = outcome.errors.filter((error) => error.scope !== "session");
   const users = usersOf(job, sessions, scopeErrors);
-  const [single] = job.userPrincipalNames;
   const { requestedBy, reason, caller } = job.audit ?? {};
   return {
     operationId: job.operationId,
-    ...(job.batch || single === undefined
-      ? { userPrincipalNames: [...job.userPrincipalNames] }
-      : { userPrincipalName: single }),
+    ...requestedNames(job),
     mode: job.mode,
     dryRun: job.dryRun,
     status: decideStatus(outcome.errors, sessions),

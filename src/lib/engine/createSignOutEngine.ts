@@ -1,5 +1,6 @@
 import type { Clock } from "../base/clock";
 import type { AvdArm } from "../azure/avdClient";
+import { protectedAccountsOf } from "./findProtectedAccounts";
 import { createPoolActivityLock } from "./poolActivityLock";
 import { createScanCoordinator } from "./scanCoordinator";
 import { serveSignOut } from "./serveSignOut";
@@ -15,6 +16,8 @@ export interface SignOutEngineDependencies {
   readonly serverSideFilter: boolean;
   /** How long verification waits for a lagging listing to catch up: see `verifySessions`. */
   readonly verifyWindowMs: number;
+  /** AVD_PROTECTED_USERS (UPNs and object ids): their sessions are never acted on. */
+  readonly protectedUsers?: readonly string[] | undefined;
 }
 
 export type SignOut = (job: SignOutOrder, options: SignOutOptions) => Promise<SignOutReport>;
@@ -26,6 +29,7 @@ export type SignOut = (job: SignOutOrder, options: SignOutOptions) => Promise<Si
  */
 export function createSignOutEngine(dependencies: SignOutEngineDependencies): SignOut {
   const lock = createPoolActivityLock();
+  const protectedAccounts = protectedAccountsOf(dependencies.protectedUsers ?? []);
   const coordinator = createScanCoordinator<SharedScan>({
     clock: dependencies.clock,
     gatherMs: dependencies.scanGatherMs,
@@ -42,6 +46,7 @@ export function createSignOutEngine(dependencies: SignOutEngineDependencies): Si
           lock,
           serverSideFilter: dependencies.serverSideFilter,
           verifyWindowMs: dependencies.verifyWindowMs,
+          protectedAccounts,
           join: (signal) => coordinator.join(signal),
           journal: options.journal,
         },

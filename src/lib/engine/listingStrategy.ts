@@ -9,8 +9,16 @@ export const maxUsersForFilteredListing = 3;
  * operator has confirmed the service compares UPNs case-insensitively (AVD_SERVER_SIDE_FILTER),
  * since a case-sensitive filter would hide `Alice@…` from a search for `alice@…`. Hence: filtered
  * per user only when that setting is on and the users are few; otherwise one listing per host pool
- * matched against the whole set. Either way the client-side UPN comparison alone decides a match.
+ * matched against the whole set. Either way the client-side comparison alone decides a match.
+ * A request that names an object id is never filtered by UPN: a session opened before a rename
+ * carries the old UPN, which a filter on the new one hides (and no filter on object ids exists).
  */
-export function chooseListingStrategy(userCount: number, serverSideFilter: boolean): ListingStrategy {
-  return serverSideFilter && userCount <= maxUsersForFilteredListing ? "filteredPerUser" : "unfilteredPerHostPool";
+export function chooseListingStrategy(
+  userCount: number,
+  serverSideFilter: boolean,
+  namesObjectIds = false,
+): ListingStrategy {
+  return serverSideFilter && !namesObjectIds && userCount <= maxUsersForFilteredListing
+    ? "filteredPerUser"
+    : "unfilteredPerHostPool";
 }

@@ -4,7 +4,7 @@ import { parseHostPoolId, type HostPoolRef } from "../azure/armResourceId";
 import type { ListedHostPool } from "../azure/listingPage";
 import { userPrincipalNameFilter } from "../azure/odataFilter";
 import { toUpstreamError } from "../azure/upstreamError";
-import { actOnHostPool, type ActDependencies } from "./actOnHostPool";
+import { actOnHostPool, sessionResult, type ActDependencies } from "./actOnHostPool";
 import { untilAborted } from "../base/clock";
 import { buildReport } from "./buildReport";
 import { parseHostPoolSelector, selectsHostPool, type HostPoolSelector } from "./hostPoolSelector";
@@ -14,18 +14,22 @@ import type { ScanMembership } from "./scanCoordinator";
 import type { SessionListing, SharedScan } from "./sharedScan";
 import type { SignOutOrder } from "./signOutOrder";
 import type { ListingStrategy, ReportedError, SessionResult, SignOutReport } from "./signOutReport";
-import { userPrincipalNameKey } from "../base/userPrincipalName";
+import type { ProtectedAccounts } from "./findProtectedAccounts";
+import { dedupeUsers, indexUsers, type UserIndex } from "./requestedUser";
+import { readSessionHostStatus } from "./sessionHostStatus";
 import { verifySessions, type ListRequestedSessions, type VerifyDependencies } from "./verifySessions";
 
 export interface ServeDependencies extends ActDependencies, VerifyDependencies {
   readonly clock: Clock;
   readonly serverSideFilter: boolean;
   readonly join: (signal: AbortSignal) => Promise<ScanMembership<SharedScan>>;
+  /** AVD_PROTECTED_USERS: sessions of these accounts are never acted on, whichever key matched them. */
+  readonly protectedAccounts?: ProtectedAccounts | undefined;
 }
 
 interface Plan {
   readonly job: SignOutOrder;
-  readonly userKeys: ReadonlySet<string>;
+  readonly users: UserIndex;
   readonly strategy: ListingStrategy;
   readonly selectors: readonly HostPoolSelector[] | undefined;
   readonly subscriptionIds: readonly string[];
@@ -49,11 +53,7 @@ interface SubscriptionOutcome {
 }
 
 function planFor(job: SignOutOrder, serverSideFilter: boolean): Plan {
-  const byKey = new Map<string, string>();
-  for (const upn of job.userPrincipalNames) {
-    const key = userPrincipalNameKey(upn);
-    if (!byKey.has(key)) byKey.set(key, upn);
-  }
+  const users = dedupeUsers(job.users);
   const selectors = job.hostPools?.map(parseHostPoolSelector);
   let subscriptionIds = job.subscriptionIds;
   // When every selector is a full id, only the subscriptions they name need a host pool listing.
@@ -63,9 +63,13 @@ function planFor(job: SignOutOrder, serverSideFilter: boolean): Plan {
     subscriptionIds = subscriptionIds.filter((id) => lowerNamed.has(id.toLowerCase()));
   }
   return {
-    job: { ...job, userPrincipalNames: [...byKey.values()] },
-    userKeys: new Set(byKey.keys()),
-    strategy: chooseListingStrategy(byKey.size, serverSideFilter),
+    job: { ...job, users },
+    users: indexUsers(users),
+    strategy: chooseListingStrategy(
+      users.length,
+      serverSideFilter,
+      users.some((user) => user.objectId !== undefined),
+    ),
     selectors,
     subscriptionIds,
   };
@@ -125,10 +129,14 @@ export async function serveSignOut(
   const scanned = hostPools.flatMap((pool) => (pool.kind === "scanned" ? [pool] : []));
   const selected = new Set(outcomes.flatMap((outcome) => [...outcome.selected]));
   // A dry run acted on nothing, so there is nothing to verify.
-  const verification =
+  const verified =
     plan.job.verify === true && !plan.job.dryRun
       ? await verifySessions(scanned, plan.job.mode, requestedSessionsIn(plan, signal), dependencies, signal)
       : { sessions: scanned.flatMap((pool) => pool.sessions), errors: [] };
+  const verification = await readSessionHostStatus(verified.sessions, dependencies.arm, signal).then((annotated) => ({
+    ...annotated,
+    errors: verified.errors,
+  }));
   return report({
     subscriptionIds: plan.subscriptionIds,
     selectors: plan.selectors,
@@ -140,7 +148,7 @@ export async function serveSignOut(
       ...hostPools.flatMap((pool) => (pool.kind === "scanned" ? pool.errors : [pool.error])),
       ...verification.errors,
     ],
-    warnings: outcomes.flatMap((outcome) => outcome.warnings),
+    warnings: [...outcomes.flatMap((outcome) => outcome.warnings), ...verification.warnings],
   });
 }
 
@@ -233,7 +241,11 @@ function listHostPool(
   signal: AbortSignal,
 ): Promise<SessionListing[]> {
   const filters =
-    plan.strategy === "filteredPerUser" ? plan.job.userPrincipalNames.map(userPrincipalNameFilter) : [undefined];
+    plan.strategy === "filteredPerUser"
+      ? plan.job.users.flatMap((user) =>
+          user.userPrincipalName === undefined ? [] : [userPrincipalNameFilter(user.userPrincipalName)],
+        )
+      : [undefined];
   return Promise.all(
     filters.map((filter) =>
       untilAborted(scan.sessions(hostPool, filter), signal).catch((error: unknown): SessionListing => ({
@@ -250,8 +262,8 @@ function requestedSessionsIn(plan: Plan, signal: AbortSignal): ListRequestedSess
     const listings = await listHostPool(plan, scan, hostPool, signal);
     const failed = listings.find((listing) => listing.kind === "failed");
     if (failed !== undefined) return failed;
-    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing.sessionsByUser] : []));
-    return { kind: "listed", sessions: matchSessions(plan.userKeys, hostPool, grouped).matches };
+    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing] : []));
+    return { kind: "listed", sessions: matchSessions(plan.users, hostPool, grouped).matches };
   };
 }
 
@@ -266,9 +278,33 @@ function serveHostPool(
   const outcome = listed.then(async (listings): Promise<HostPoolOutcome> => {
     const failed = listings.find((listing) => listing.kind === "failed");
     if (failed !== undefined) return { kind: "failed", error: { scope: "hostPool", ...hostPool, ...failed.error } };
-    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing.sessionsByUser] : []));
-    const { matches, errors } = matchSessions(plan.userKeys, hostPool, grouped);
-    const results = await actOnHostPool(plan.job, matches, dependencies, signal);
+    const grouped = listings.flatMap((listing) => (listing.kind === "listed" ? [listing] : []));
+    const { matches, otherAccounts, protectedSessions, errors } = matchSessions(
+      plan.users,
+      hostPool,
+      grouped,
+      // A dry run changes nothing and may look at anyone, as it may name a protected account.
+      plan.job.dryRun ? undefined : dependencies.protectedAccounts,
+    );
+    const untouched = [
+      ...otherAccounts.map((session) => sessionResult(session, "otherAccount", {})),
+      ...protectedSessions.map((session) =>
+        sessionResult(
+          session,
+          "protected",
+          {},
+          {
+            error: {
+              code: "ProtectedAccount",
+              statusCode: undefined,
+              message:
+                "The session belongs to a protected account (AVD_PROTECTED_USERS); it was not touched. The request named the account by another key, e.g. after a rename.",
+            },
+          },
+        ),
+      ),
+    ];
+    const results = await actOnHostPool(plan.job, matches, dependencies, signal, untouched);
     return { kind: "scanned", hostPool, sessions: results, errors };
   });
   return { listed, outcome };

@@ -4,6 +4,7 @@ import type { ListedHostPool, ListedSession } from "../azure/listingPage";
 import { toUpstreamError, type UpstreamError } from "../azure/upstreamError";
 import { whenAllAborted } from "./abortSignals";
 import { userPrincipalNameKey } from "../base/userPrincipalName";
+import { accountObjectIdKey } from "../base/objectId";
 import type { PoolActivityLock } from "./poolActivityLock";
 
 export type HostPoolListing =
@@ -15,6 +16,11 @@ export type SessionListing =
       readonly kind: "listed";
       /** By case-folded UPN, computed once per listing however many requests share it. */
       readonly sessionsByUser: ReadonlyMap<string, readonly ListedSession[]>;
+      /**
+       * By case-folded object id (the all-zero id left out), built on first use: only requests that
+       * name an object id pay for it.
+       */
+      readonly sessionsByObjectId: () => ReadonlyMap<string, readonly ListedSession[]>;
     }
   | { readonly kind: "failed"; readonly error: UpstreamError };
 
@@ -53,7 +59,11 @@ export function openSharedScan(arm: AvdArm, lock: PoolActivityLock, memberSignal
         listing = lock
           .run(poolKey, "listing", () => arm.listUserSessions(hostPool, { abortSignal, filter }), abortSignal)
           .then(
-            (sessions): SessionListing => ({ kind: "listed", sessionsByUser: groupByUser(sessions) }),
+            (sessions): SessionListing => ({
+              kind: "listed",
+              sessionsByUser: groupByUser(sessions),
+              sessionsByObjectId: once(() => groupByObjectId(sessions)),
+            }),
             (error: unknown): SessionListing => ({ kind: "failed", error: toUpstreamError(error) }),
           );
         sessionListings.set(key, listing);
@@ -74,4 +84,21 @@ function groupByUser(sessions: readonly ListedSession[]): Map<string, ListedSess
     else own.push(session);
   }
   return byUser;
+}
+
+function groupByObjectId(sessions: readonly ListedSession[]): Map<string, ListedSession[]> {
+  const byObjectId = new Map<string, ListedSession[]>();
+  for (const session of sessions) {
+    const key = accountObjectIdKey(session.objectId);
+    if (key === undefined) continue;
+    const own = byObjectId.get(key);
+    if (own === undefined) byObjectId.set(key, [session]);
+    else own.push(session);
+  }
+  return byObjectId;
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

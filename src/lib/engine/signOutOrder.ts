@@ -1,5 +1,6 @@
 import type { ActionJournal } from "./actionJournal";
 import type { SignOutMode } from "./signOutMode";
+import type { RequestedUser } from "./requestedUser";
 import type { Caller } from "./signOutReport";
 
 export interface SignOutNotice {
@@ -24,9 +25,15 @@ export type SignOutStage = (typeof signOutStages)[number];
 /** What to do: the engine's request, free of HTTP and of how it arrived. */
 export interface SignOutOrder {
   readonly operationId: string;
-  /** De-duplicated; matched case-insensitively (ASCII only). */
-  readonly userPrincipalNames: readonly string[];
-  /** Whether the caller sent a list: a single-user report keeps `userPrincipalName`. */
+  /**
+   * De-duplicated; each named by UPN (matched case-insensitively, ASCII only), Entra object id, or
+   * both (see `matchRequestedUser`).
+   */
+  readonly users: readonly RequestedUser[];
+  /**
+   * Whether the caller sent a list: a single-user report keeps `userPrincipalName` (and
+   * `userObjectId`); `userPrincipalNames` lists a batch's UPNs when no user in it has an object id.
+   */
   readonly batch: boolean;
   readonly mode: SignOutMode;
   readonly dryRun: boolean;

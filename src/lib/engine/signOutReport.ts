@@ -29,6 +29,16 @@ export const sessionOutcomes = [
    * acts on it again.
    */
   "stillPresent",
+  /**
+   * The requested UPN on a session whose (real) object id is another account's, when the request
+   * named the account by object id: a UPN that changed hands. Not touched; does not fail the request.
+   */
+  "otherAccount",
+  /**
+   * The session's account is protected (AVD_PROTECTED_USERS, by object id or UPN), although the
+   * request named it by another key (a renamed account): not touched, and the request fails.
+   */
+  "protected",
 ] as const;
 export type SessionOutcome = (typeof sessionOutcomes)[number];
 
@@ -42,7 +52,18 @@ export const sessionResultSchema = z.object({
   hostPool: z.string(),
   sessionHost: z.string(),
   sessionId: z.string(),
-  userPrincipalName: z.string().meta({ description: "As the service stores it; may differ in case from the request." }),
+  userPrincipalName: z.string().meta({
+    description:
+      "As the service stores it; may differ in case from the request, and is the UPN the session was opened with (an account renamed since keeps its old one here).",
+  }),
+  objectId: z.string().optional().meta({
+    description:
+      "The account's Entra object id as the service reports it; the all-zero id names nobody (such a session is matched by its UPN only).",
+  }),
+  matchedBy: z.enum(["objectId", "userPrincipalName"]).optional().meta({
+    description:
+      "Which requested key found the session: objectId (the account's object id) or userPrincipalName (the UPN, with the session's object id absent, all zeros, or the requested one).",
+  }),
   sessionState: z.string(),
   outcome: z.enum(sessionOutcomes),
   error: upstreamErrorSchema.optional(),
@@ -52,6 +73,10 @@ export const sessionResultSchema = z.object({
   }),
   notification: z.enum(notificationOutcomes).optional(),
   notificationError: upstreamErrorSchema.optional(),
+  sessionHostStatus: z.string().optional().meta({
+    description:
+      "Why a session may have stayed: its session host's status as the service reports it (Available, Unavailable, Shutdown, NoHeartbeat, …), read only when the session is stillPresent or its action failed.",
+  }),
   verified: z.boolean().optional().meta({
     description:
       "true: with verify, a listing made after the action no longer showed the session (or showed it Disconnected, in mode disconnect). Absent: not verified.",
@@ -90,6 +115,10 @@ export const signOutCountsSchema = z.object({
   verified: count,
   /** Sessions still listed when verification gave up: failures. */
   stillPresent: count,
+  /** Sessions of another account under a requested UPN (see outcome otherAccount); present when any. */
+  otherAccount: count.optional(),
+  /** Sessions of protected accounts not acted on (see outcome protected); present when any. */
+  protected: count.optional(),
   /** Present in mode disconnect only, so that a logoff report keeps its shape. */
   disconnected: count.optional(),
   alreadyDisconnected: count.optional(),
@@ -98,7 +127,8 @@ export const signOutCountsSchema = z.object({
 export type SignOutCounts = z.output<typeof signOutCountsSchema>;
 
 export const userReportSchema = z.object({
-  userPrincipalName: z.string().meta({ description: "As requested." }),
+  userPrincipalName: z.string().optional().meta({ description: "As requested, when the request named one." }),
+  objectId: z.string().optional().meta({ description: "As requested, when the request named one." }),
   status: z.enum(signOutStatuses),
   counts: signOutCountsSchema.omit({ subscriptions: true, hostPoolsScanned: true }),
   sessions: z.array(sessionResultSchema),
@@ -120,7 +150,9 @@ export const signOutReportSchema = z.object({
   operationId: z.string(),
   /** Single-user requests. */
   userPrincipalName: z.string().optional(),
-  /** Batch requests, de-duplicated. */
+  /** Single-user requests that named the account by object id. */
+  userObjectId: z.string().optional(),
+  /** Batch requests, de-duplicated, when no user in them was named by object id (users[] names each). */
   userPrincipalNames: z.array(z.string()).optional(),
   mode: z.enum(signOutModes),
   dryRun: z.boolean(),

@@ -44,10 +44,10 @@ export async function acceptAsyncSignOut(
   if (!settings.ok) return refuse(settings.error);
   const storage = runtime.storage();
   if (!storage.ok) return refuse(storage.error);
-  const { userPrincipalNames } = order;
+  const { users } = order;
   const accepted = await acceptSignOutJob(
     storage.value,
-    { userPrincipalNames, spec: jobSpecOf(order) },
+    { users, spec: jobSpecOf(order) },
     {
       operationRetentionMs: settings.value.operationRetentionMs,
       jobDeadlineMs: settings.value.jobDeadlineMs,
@@ -76,7 +76,7 @@ export async function acceptAsyncSignOut(
     statusUrl,
     createdAt: new Date(accepted.value.createdAt).toISOString(),
     expiresAt: new Date(accepted.value.expiresAt).toISOString(),
-    users: userPrincipalNames.length,
+    users: users.length,
     chunks: { total: accepted.value.chunks, queued: accepted.value.chunks, notified: 0, done: 0, failed: 0 },
     counts: countSessions(order.mode, []),
   };
@@ -85,7 +85,7 @@ export async function acceptAsyncSignOut(
     event: "userSignout.accepted",
     invocationId: context.invocationId,
     operationId: accepted.value.operationId,
-    users: userPrincipalNames.length,
+    users: users.length,
     chunks: accepted.value.chunks,
     mode: order.mode,
     dryRun: order.dryRun,

@@ -27,7 +27,14 @@ function powerPlatformEntraScheme(scheme: Json): Json {
 
 // Shown first in the Power Automate / Logic Apps designer; every other request field sits under
 // "Show advanced options".
-const importantRequestFields = new Set(["userPrincipalName", "userPrincipalNames", "mode", "dryRun"]);
+const importantRequestFields = new Set([
+  "userPrincipalName",
+  "userObjectId",
+  "userPrincipalNames",
+  "users",
+  "mode",
+  "dryRun",
+]);
 
 const httpMethods = new Set(["get", "put", "post", "delete", "options", "head", "patch"]);
 

@@ -71,19 +71,19 @@ export function callerNotAuthorizedResponse(
  * refused, so that nothing half-happens; each protected account it named is listed.
  */
 export function protectedAccountResponse(
-  field: "userPrincipalName" | "userPrincipalNames",
-  userPrincipalNames: readonly string[],
+  named: readonly { readonly field: string; readonly account: string }[],
   operationId: string,
 ): HttpResponseInit {
+  const accounts = named.map((entry) => entry.account);
   return json(403, {
     error: {
       code: "ProtectedAccount",
-      message: `The request names ${userPrincipalNames.length === 1 ? "a protected account" : `${userPrincipalNames.length} protected accounts`} (${userPrincipalNames.join(", ")}); no request may sign out, disconnect or message a protected account, so nothing was done. A dry run may still look.`,
+      message: `The request names ${accounts.length === 1 ? "a protected account" : `${accounts.length} protected accounts`} (${accounts.join(", ")}); no request may sign out, disconnect or message a protected account, so nothing was done. A dry run may still look.`,
       operationId,
-      details: userPrincipalNames.map((userPrincipalName) => ({
+      details: named.map(({ field, account }) => ({
         field,
         code: "protected_account",
-        message: `${userPrincipalName} is a protected account (AVD_PROTECTED_USERS)`,
+        message: `${account} is a protected account (AVD_PROTECTED_USERS)`,
       })),
     },
   });

@@ -37,7 +37,8 @@ function entraTokenScheme(requiredCallerRole: string | undefined): Record<string
 
 /** Rules JSON Schema in Swagger 2.0 cannot state (no oneOf, no cross-field checks); the function enforces them. */
 export const rulesOutsideTheSchema = [
-  "Give exactly one of userPrincipalName and userPrincipalNames.",
+  "Name the user(s) one way: userPrincipalName and/or userObjectId for one user, or userPrincipalNames, or users (each entry with userPrincipalName and/or objectId).",
+  "An object id is never the all-zero id (00000000-0000-0000-0000-000000000000), which names nobody.",
   "gracePeriodSeconds above 0 needs notify.",
   "subscriptionIds must be among the subscriptions the function is configured for (AVD_SUBSCRIPTION_IDS).",
   "hostPools given as resource ids must lie in the subscriptions in scope.",

@@ -46,7 +46,8 @@ export type OperationProgressBody = z.output<typeof operationProgressSchema>;
 
 const compactUserSchema = z
   .object({
-    userPrincipalName: z.string(),
+    userPrincipalName: z.string().optional(),
+    objectId: z.string().optional(),
     status: z.enum(signOutStatuses),
     counts: signOutCountsSchema.omit({ subscriptions: true, hostPoolsScanned: true }).partial(),
     sessions: z.array(sessionResultSchema).optional(),

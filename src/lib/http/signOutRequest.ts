@@ -6,6 +6,8 @@ import { guidPattern, guidPatternSource } from "../base/guid";
 import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
 import { userPrincipalNameKey, userPrincipalNameSchema } from "../base/userPrincipalName";
+import { userObjectIdSchema } from "../base/objectId";
+import { dedupeUsers } from "../engine/requestedUser";
 
 /** The limits of a request are the limits of an order: the engine and the job store rely on them too. */
 export const requestLimits = orderLimits;
@@ -85,6 +87,47 @@ const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
       description: `1 to ${maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,
     });
 
+const requestedUserSchema = z
+  .strictObject(
+    {
+      userPrincipalName: userPrincipalNameSchema.optional().meta({
+        title: "User principal name",
+        description: "The user's UPN, e.g. alice@contoso.com.",
+      }),
+      objectId: userObjectIdSchema.optional().meta({
+        title: "Object id",
+        description:
+          "The user's Entra object id (a GUID, not all zeros): finds the account's sessions under any UPN and keeps another account's session under the same UPN untouched.",
+      }),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" ? undefined : "must be an object with userPrincipalName and/or objectId",
+    },
+  )
+  .check((ctx) => {
+    if (ctx.value.userPrincipalName === undefined && ctx.value.objectId === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        input: ctx.value,
+        message: "must name the user by userPrincipalName, objectId, or both",
+      });
+    }
+  })
+  .meta({ title: "User", description: "One user: by UPN, object id, or both." });
+
+const usersSchema = (maxUsers: number, hint: string) =>
+  z
+    .array(requestedUserSchema, { error: "must be an array of users" })
+    .min(1, { error: "must name at least one user" })
+    .max(maxUsers, { error: `must name at most ${maxUsers} users${hint}` })
+    // The same keys in any case count once; the first spelling given is kept.
+    .transform((users) => dedupeUsers(users))
+    .meta({
+      title: "Users",
+      description: `1 to ${maxUsers} users to sign out, each by userPrincipalName, objectId or both (instead of userPrincipalName or userPrincipalNames); the same user given twice counts once.`,
+    });
+
 const notifySchema = z
   .strictObject(
     {
@@ -159,11 +202,24 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
       {
         userPrincipalName: userPrincipalNameSchema.optional().meta({
           title: "User principal name",
-          description: "The user to sign out, e.g. alice@contoso.com. Give this or userPrincipalNames.",
+          description:
+            "The user to sign out, e.g. alice@contoso.com. Give this, userObjectId (or both), userPrincipalNames or users.",
+        }),
+        userObjectId: userObjectIdSchema.optional().meta({
+          title: "User object id",
+          description:
+            "The user's Entra object id (a GUID, not all zeros), beside or instead of userPrincipalName: finds sessions opened under an old UPN, and leaves another account's session under the same UPN untouched (outcome otherAccount).",
         }),
         userPrincipalNames: (context.async === true
           ? userPrincipalNamesSchema(requestLimits.maxAsyncUsers, "")
           : userPrincipalNamesSchema(
+              requestLimits.maxUsers,
+              ` (up to ${requestLimits.maxAsyncUsers} in an asynchronous request: Prefer: respond-async)`,
+            )
+        ).optional(),
+        users: (context.async === true
+          ? usersSchema(requestLimits.maxAsyncUsers, "")
+          : usersSchema(
               requestLimits.maxUsers,
               ` (up to ${requestLimits.maxAsyncUsers} in an asynchronous request: Prefer: respond-async)`,
             )
@@ -241,20 +297,35 @@ export function createSignOutRequestSchema(context: SignOutRequestContext) {
     .superRefine(
       (body, ctx) => {
         // Runs even when fields have problems, so a missing user is named next to a misspelt field.
-        if (body.userPrincipalName === undefined && body.userPrincipalNames === undefined) {
+        const single = body.userPrincipalName !== undefined || body.userObjectId !== undefined;
+        if (!single && body.userPrincipalNames === undefined && body.users === undefined) {
           ctx.addIssue({
             code: "invalid_type",
             expected: "string",
             path: ["userPrincipalName"],
             input: undefined,
-            message: "is required",
+            message: "is required (or userObjectId, userPrincipalNames or users)",
           });
-        } else if (body.userPrincipalName !== undefined && body.userPrincipalNames !== undefined) {
+        } else if (single && body.userPrincipalNames !== undefined) {
           ctx.addIssue({
             code: "custom",
             path: ["userPrincipalNames"],
             input: body.userPrincipalNames,
-            message: "must not be given together with userPrincipalName; give one of the two",
+            message: "must not be given together with userPrincipalName or userObjectId; give one user or a list",
+          });
+        } else if (single && body.users !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["users"],
+            input: body.users,
+            message: "must not be given together with userPrincipalName or userObjectId; give one user or a list",
+          });
+        } else if (body.userPrincipalNames !== undefined && body.users !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["users"],
+            input: body.users,
+            message: "must not be given together with userPrincipalNames; give one of the two",
           });
         }
         if (typeof body.gracePeriodSeconds === "number" && body.gracePeriodSeconds > 0 && body.notify === undefined) {

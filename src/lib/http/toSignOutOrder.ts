@@ -1,7 +1,23 @@
 import { secondsToMs } from "../base/duration";
 import type { Caller } from "../engine/signOutReport";
 import type { SignOutOrder } from "../engine/signOutOrder";
+import type { RequestedUser } from "../engine/requestedUser";
 import type { SignOutRequest } from "./signOutRequest";
+
+/** One user, a list of UPNs, or a list of users: the engine sees users. */
+function usersOf(parsed: SignOutRequest): RequestedUser[] {
+  if (parsed.users !== undefined) return parsed.users;
+  if (parsed.userPrincipalNames !== undefined) {
+    return parsed.userPrincipalNames.map((userPrincipalName) => ({ userPrincipalName }));
+  }
+  if (parsed.userPrincipalName === undefined && parsed.userObjectId === undefined) return [];
+  return [
+    {
+      ...(parsed.userPrincipalName === undefined ? {} : { userPrincipalName: parsed.userPrincipalName }),
+      ...(parsed.userObjectId === undefined ? {} : { objectId: parsed.userObjectId }),
+    },
+  ];
+}
 
 /**
  * The one translation from a validated request to the engine's order, for synchronous and
@@ -20,9 +36,8 @@ export function toSignOutOrder(
 ): SignOutOrder {
   return {
     operationId: context.operationId,
-    userPrincipalNames:
-      parsed.userPrincipalNames ?? (parsed.userPrincipalName === undefined ? [] : [parsed.userPrincipalName]),
-    batch: parsed.userPrincipalNames !== undefined,
+    users: usersOf(parsed),
+    batch: parsed.userPrincipalNames !== undefined || parsed.users !== undefined,
     mode: parsed.mode ?? "logoff",
     dryRun: parsed.dryRun,
     notify: parsed.notify,

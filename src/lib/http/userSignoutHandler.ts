@@ -6,6 +6,7 @@ import { toFieldErrors } from "./fieldErrors";
 import type { SignOutReport } from "../engine/signOutReport";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
+import type { SignOutRequest } from "./signOutRequest";
 import { deadlineSignal } from "../base/clock";
 import { isPlainObject } from "../base/isPlainObject";
 import { findProtectedAccounts } from "../engine/findProtectedAccounts";
@@ -82,16 +83,21 @@ export function createUserSignoutHandler(
     // Before the split, so that neither path can act on (or queue work for) a protected account.
     const protectedAccounts = findProtectedAccounts(order, config.protectedUsers);
     if (protectedAccounts.length > 0) {
-      const field = order.batch ? "userPrincipalNames" : "userPrincipalName";
-      logRejection(context, operationId, "ProtectedAccount", [field]);
+      const named = protectedAccounts.flatMap(({ user, keys }) =>
+        keys.map((key) => ({
+          field: protectedField(input.data, key),
+          account: (key === "objectId" ? user.objectId : user.userPrincipalName) ?? "",
+        })),
+      );
+      logRejection(context, operationId, "ProtectedAccount", [...new Set(named.map((entry) => entry.field))]);
       logEvent(context, "warn", {
         event: "userSignout.protectedAccountRefused",
         operationId,
-        protectedUserPrincipalNames: protectedAccounts,
+        protectedAccounts: named.map((entry) => entry.account),
         callerName: caller?.name,
         callerObjectId: caller?.objectId,
       });
-      return protectedAccountResponse(field, protectedAccounts, operationId);
+      return protectedAccountResponse(named, operationId);
     }
     if (isAsync) return acceptAsyncSignOut(request, context, runtime, order);
     const deadline = deadlineSignal(runtime.clock, config.deadlineMs);
@@ -101,6 +107,13 @@ export function createUserSignoutHandler(
     logReport(context, report);
     return reportResponse(report);
   });
+}
+
+/** The request field that named a protected account. */
+function protectedField(request: SignOutRequest, key: "userPrincipalName" | "objectId"): string {
+  if (request.users !== undefined) return "users";
+  if (request.userPrincipalNames !== undefined) return "userPrincipalNames";
+  return key === "objectId" ? "userObjectId" : "userPrincipalName";
 }
 
 /** The summary line of a request that never reached Azure; field names only, never their values. */
@@ -128,6 +141,7 @@ function logReport(context: InvocationContext, report: SignOutReport): void {
     operationId: report.operationId,
     userPrincipalName: report.userPrincipalName,
     userPrincipalNames: report.userPrincipalNames,
+    userObjectId: report.userObjectId,
     mode: report.mode,
     dryRun: report.dryRun,
     status: report.status,

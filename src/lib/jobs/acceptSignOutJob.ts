@@ -1,5 +1,6 @@
 import { msToSecondsAtLeast } from "../base/duration";
 import { err, ok, type Result } from "../base/result";
+import type { RequestedUser } from "../engine/requestedUser";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { stagesFor } from "../engine/stagePlan";
 import { chunkUsers } from "./chunkUsers";
@@ -54,14 +55,14 @@ export interface AcceptFailure {
  */
 export async function acceptSignOutJob(
   storage: JobStorage,
-  input: { readonly spec: JobSpec; readonly userPrincipalNames: readonly string[] },
+  input: { readonly spec: JobSpec; readonly users: readonly RequestedUser[] },
   settings: AcceptJobSettings,
 ): Promise<Result<AcceptedOperation, AcceptFailure>> {
   const store = createOperationStore(storage.table);
   const operationId = newOperationId();
   const token = newStatusToken();
   const createdAt = settings.now();
-  const chunks = chunkUsers(input.userPrincipalNames);
+  const chunks = chunkUsers(input.users);
   const summary: OperationSummary = {
     operationId,
     tokenHash: hashStatusToken(token),
@@ -70,7 +71,7 @@ export async function acceptSignOutJob(
     expiresAt: createdAt + settings.operationRetentionMs,
     deadlineAt: createdAt + settings.jobDeadlineMs,
     chunkCount: chunks.length,
-    userCount: input.userPrincipalNames.length,
+    userCount: input.users.length,
     spec: input.spec,
     failures: [],
   };
@@ -78,10 +79,10 @@ export async function acceptSignOutJob(
     await storage.ensureCreated();
     await store.create(
       summary,
-      chunks.map((userPrincipalNames, chunk) => ({
+      chunks.map((users, chunk) => ({
         chunk,
         state: "queued",
-        userPrincipalNames,
+        users,
         actQueued: false,
         attempts: 0,
       })),

@@ -1,10 +1,9 @@
 import { msToSeconds } from "../base/duration";
-import { countSessions } from "../engine/buildReport";
+import { countSessions, requestedNames, sessionsOfUsers } from "../engine/buildReport";
 import type { OperationPhase, OperationProgress } from "./operationProgress";
 import { notifiesFirst } from "../engine/stagePlan";
 import { sessionKey } from "../engine/sessionKey";
 import type { ReportedError, SessionResult, SignOutReport, SignOutStatus } from "../engine/signOutReport";
-import { userPrincipalNameKey } from "../base/userPrincipalName";
 import { decideOperationStatus } from "./operationStatus";
 import type {
   ChunkRecord,
@@ -92,8 +91,9 @@ function usersOf(summary: OperationSummary, chunks: readonly ChunkRecord[]): Com
   return chunks.flatMap((chunk) => {
     if (chunk.result !== undefined) return chunk.result.users;
     const status: SignOutStatus = chunk.state === "failed" ? "failed" : "deadlineExceeded";
-    return chunk.userPrincipalNames.map((userPrincipalName) => ({
-      userPrincipalName,
+    return chunk.users.map((user) => ({
+      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
+      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
       status,
       counts: countSessions(summary.spec.mode, []),
     }));
@@ -125,7 +125,8 @@ export interface OperationReportOptions {
 
 /** A user in the compact answer: status and the counts that are not zero. */
 export interface CompactUserView {
-  readonly userPrincipalName: string;
+  readonly userPrincipalName?: string | undefined;
+  readonly objectId?: string | undefined;
   readonly status: SignOutStatus;
   readonly counts: Partial<SessionCounts>;
 }
@@ -153,25 +154,21 @@ export function buildOperationReport(
   const results = chunks.flatMap((chunk) => (chunk.result === undefined ? [] : [chunk.result]));
   const first = results[0];
   const users = usersOf(summary, chunks);
-  const allUsers = chunks.flatMap((chunk) => chunk.userPrincipalNames);
+  const allUsers = chunks.flatMap((chunk) => chunk.users);
   const counts = results.reduce((total, result) => addCounts(total, result.counts), countSessions(spec.mode, []));
   const end = summary.completedAt ?? now;
   const full = options.journal !== undefined;
   const sessions = full
     ? options.journal.map(journalSession).sort((a, b) => (sessionKey(a) < sessionKey(b) ? -1 : 1))
     : results.flatMap((result) => result.problemSessions);
-  const byUser = new Map<string, SessionResult[]>();
-  for (const session of full ? sessions : []) {
-    const key = userPrincipalNameKey(session.userPrincipalName);
-    byUser.set(key, [...(byUser.get(key) ?? []), session]);
-  }
+  const owned = full ? sessionsOfUsers(users, sessions) : [];
   const notListed = results.reduce(
     (total, result) => total + result.problemSessionCount - result.problemSessions.length,
     0,
   );
   return {
     operationId: summary.operationId,
-    ...(spec.batch ? (full ? { userPrincipalNames: allUsers } : {}) : { userPrincipalName: allUsers[0] ?? "" }),
+    ...(spec.batch && !full ? {} : requestedNames({ users: allUsers, batch: spec.batch })),
     mode: spec.mode,
     dryRun: spec.dryRun,
     status,
@@ -195,10 +192,8 @@ export function buildOperationReport(
       hostPoolsScanned: Math.max(0, ...results.map((result) => result.hostPoolsScanned)),
       ...counts,
     },
-    users: users.map((user): SignOutReport["users"][number] | CompactUserView =>
-      full
-        ? { ...user, sessions: byUser.get(userPrincipalNameKey(user.userPrincipalName)) ?? [] }
-        : { ...user, counts: nonZero(user.counts) },
+    users: users.map((user, index): SignOutReport["users"][number] | CompactUserView =>
+      full ? { ...user, sessions: owned[index] ?? [] } : { ...user, counts: nonZero(user.counts) },
     ),
     sessions,
     ...(full || notListed === 0 ? {} : { sessionsNotListed: notListed }),

@@ -39,6 +39,8 @@ export function createChunkJournal(
           sessions.map((session) => ({
             ...session.ref,
             userPrincipalName: session.userPrincipalName,
+            ...(session.objectId === undefined ? {} : { objectId: session.objectId }),
+            matchedBy: session.matchedBy,
             sessionState: session.sessionState,
           })),
           intent,

@@ -6,10 +6,10 @@ export const maxUsersPerChunk = 200;
 /** The most chunks one operation can have; the record is written in one transaction with its summary. */
 export const maxChunksPerOperation = Math.ceil(orderLimits.maxAsyncUsers / maxUsersPerChunk);
 
-export function chunkUsers(userPrincipalNames: readonly string[]): string[][] {
-  const chunks: string[][] = [];
-  for (let start = 0; start < userPrincipalNames.length; start += maxUsersPerChunk) {
-    chunks.push(userPrincipalNames.slice(start, start + maxUsersPerChunk));
+export function chunkUsers<T>(users: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < users.length; start += maxUsersPerChunk) {
+    chunks.push(users.slice(start, start + maxUsersPerChunk));
   }
   return chunks;
 }

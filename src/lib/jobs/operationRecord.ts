@@ -1,3 +1,4 @@
+import type { RequestedUser } from "../engine/requestedUser";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import type {
   ListingStrategy,
@@ -10,7 +11,7 @@ import type {
 } from "../engine/signOutReport";
 
 /** What the caller asked for, minus the users (those are in the chunks) and the stage (the plan's). */
-export type JobSpec = Omit<SignOutOrder, "operationId" | "userPrincipalNames" | "stage">;
+export type JobSpec = Omit<SignOutOrder, "operationId" | "users" | "stage">;
 
 export type OperationStatus = "running" | SignOutStatus;
 
@@ -53,7 +54,9 @@ export type SessionCounts = Omit<SignOutCounts, "subscriptions" | "hostPoolsScan
 export type NotificationCounts = Record<NotificationOutcome, number>;
 
 export interface CompactUser {
-  readonly userPrincipalName: string;
+  /** The keys the request named the user by. */
+  readonly userPrincipalName?: string | undefined;
+  readonly objectId?: string | undefined;
   readonly status: SignOutStatus;
   readonly counts: SessionCounts;
 }
@@ -82,7 +85,8 @@ export interface ChunkResult {
 export interface ChunkRecord {
   readonly chunk: number;
   readonly state: ChunkState;
-  readonly userPrincipalNames: readonly string[];
+  /** By UPN, object id or both, as requested (see `RequestedUser`). */
+  readonly users: readonly RequestedUser[];
   /** Notify stage: when the action may run. */
   readonly actAfter?: number | undefined;
   /** Notify stage: the action message was sent (a redelivered notify message must not send another). */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { odataStringLiteral } from "../azure/odataFilter";
 import { signOutModes } from "../engine/signOutMode";
 import { sessionKey } from "../engine/sessionKey";
+import type { RequestedUser } from "../engine/requestedUser";
 import { maxUsersPerChunk } from "./chunkUsers";
 import { packJson, unpackJson } from "./packedJson";
 import { entityLimitProblem, tableLimits, type EntityValue, type TableEntity } from "./storageLimits";
@@ -78,7 +79,27 @@ const specSchema = z.object({
     })
     .optional(),
 });
-const usersSchema = z.array(z.string().max(1024)).max(maxUsersPerChunk);
+/**
+ * A chunk's users: a UPN alone is stored as a string (as every record written before object ids
+ * existed holds them), a user with an object id as an object.
+ */
+const usersSchema = z
+  .array(
+    z.union([
+      z.string().max(1024),
+      z.strictObject({ userPrincipalName: z.string().max(1024).optional(), objectId: z.string().max(36).optional() }),
+    ]),
+  )
+  .max(maxUsersPerChunk)
+  .transform((users) =>
+    users.map((user): RequestedUser => (typeof user === "string" ? { userPrincipalName: user } : user)),
+  );
+
+function storedUsers(users: readonly RequestedUser[]): (string | RequestedUser)[] {
+  return users.map((user) =>
+    user.objectId === undefined && user.userPrincipalName !== undefined ? user.userPrincipalName : user,
+  );
+}
 const failuresSchema = z.array(z.object({ code: z.string(), message: z.string() }));
 
 function summaryEntity(summary: OperationSummary): TableEntity {
@@ -124,7 +145,7 @@ function chunkEntity(operationId: string, chunk: ChunkRecord): TableEntity {
     rowKey: chunkRowKey(chunk.chunk),
     chunk: chunk.chunk,
     state: chunk.state,
-    ...packJson("users", chunk.userPrincipalNames),
+    ...packJson("users", storedUsers(chunk.users)),
     actAfter: time(chunk.actAfter),
     actQueued: chunk.actQueued,
     attempts: chunk.attempts,
@@ -142,7 +163,7 @@ function readChunkEntity(entity: Record<string, unknown>): ChunkRecord {
   return {
     chunk: Number(entity.chunk),
     state: String(entity.state) as ChunkState,
-    userPrincipalNames: usersSchema.parse(unpackJson(entity, "users")),
+    users: usersSchema.parse(unpackJson(entity, "users")),
     actAfter: readTime(entity.actAfter),
     actQueued: entity.actQueued === true,
     attempts: Number(entity.attempts ?? 0),
@@ -175,6 +196,9 @@ function sessionFields(session: SessionFields): Record<string, EntityValue> {
     sessionId: session.sessionId,
     userPrincipalName: session.userPrincipalName,
     sessionState: clip(session.sessionState, 64),
+    ...(session.objectId === undefined ? {} : { objectId: clip(session.objectId, 64) }),
+    ...(session.matchedBy === undefined ? {} : { matchedBy: session.matchedBy }),
+    ...(session.sessionHostStatus === undefined ? {} : { sessionHostStatus: clip(session.sessionHostStatus, 64) }),
   };
 }
 
@@ -202,6 +226,7 @@ function readJournalEntity(entity: Record<string, unknown>): JournalEntry {
   const outcome = text("outcome");
   const intent = text("intent");
   const notification = text("notification");
+  const matchedBy = text("matchedBy");
   const status = Number(entity.upstreamStatus ?? 0);
   return {
     chunk: Number(entity.chunk),
@@ -213,6 +238,9 @@ function readJournalEntity(entity: Record<string, unknown>): JournalEntry {
       sessionId: text("sessionId"),
       userPrincipalName: text("userPrincipalName"),
       sessionState: text("sessionState"),
+      ...(text("objectId") === "" ? {} : { objectId: text("objectId") }),
+      ...(matchedBy === "objectId" || matchedBy === "userPrincipalName" ? { matchedBy } : {}),
+      ...(text("sessionHostStatus") === "" ? {} : { sessionHostStatus: text("sessionHostStatus") }),
     },
     intent: intent === "act" || intent === "notify" ? intent : undefined,
     outcome: outcome === "" ? undefined : (outcome as JournalEntry["outcome"]),

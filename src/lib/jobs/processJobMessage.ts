@@ -4,6 +4,7 @@ import { deadlineSignal, type Clock } from "../base/clock";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { countNotifications } from "../engine/buildReport";
 import { findProtectedAccounts } from "../engine/findProtectedAccounts";
+import { describeUser } from "../engine/requestedUser";
 import { sessionKey } from "../engine/sessionKey";
 import { stagesFor } from "../engine/stagePlan";
 import type { SignOutOrder } from "../engine/signOutOrder";
@@ -66,7 +67,7 @@ function orderFor(summary: OperationSummary, chunk: ChunkRecord, stage: JobMessa
   return {
     ...summary.spec,
     operationId: summary.operationId,
-    userPrincipalNames: chunk.userPrincipalNames,
+    users: chunk.users,
     stage,
   };
 }
@@ -118,7 +119,7 @@ export async function processJobMessage(
   if (protectedNamed.length > 0) {
     const failure = {
       code: "ProtectedAccount",
-      message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.join(", ")}. Nothing was done for its users.`,
+      message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.map(({ user }) => describeUser(user)).join(", ")}. Nothing was done for its users.`,
     };
     await writeChunk(store, operationId, stored, (current) => ({ ...current, state: "failed", failure }));
     await finishOperation(store, operationId, clock.now());
@@ -188,6 +189,7 @@ function staleEntries(entries: readonly JournalEntry[], sessions: readonly Sessi
       entry === undefined ||
       entry.outcome !== session.outcome ||
       entry.upstreamStatus !== session.upstreamStatus ||
+      entry.session.sessionHostStatus !== session.sessionHostStatus ||
       (entry.verified === true) !== (session.verified === true)
     );
   });

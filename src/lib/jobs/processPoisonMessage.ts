@@ -38,7 +38,7 @@ export async function processPoisonMessage(
   const lastError = (stored.value.lastError ?? "no error was recorded").slice(0, 500);
   const failure = {
     code: "MessageFailedRepeatedly",
-    message: `The ${message.stage} step for the chunk's ${stored.value.userPrincipalNames.length} users failed ${stored.value.attempts} times and was moved to the poison queue; last error: ${lastError}`,
+    message: `The ${message.stage} step for the chunk's ${stored.value.users.length} users failed ${stored.value.attempts} times and was moved to the poison queue; last error: ${lastError}`,
   };
   if (!(await store.writeChunk(message.operationId, { ...stored.value, state: "failed", failure }, stored.etag))) {
     // Someone changed the chunk meanwhile; thrown, so the message returns after its lease to look again.

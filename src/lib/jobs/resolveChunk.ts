@@ -115,6 +115,9 @@ export function resolveChunkSessions(delivery: ChunkDelivery): SessionResult[] {
       ...(resolved.error === undefined ? {} : { error: resolved.error }),
       ...(resolved.upstreamStatus === undefined ? {} : { upstreamStatus: resolved.upstreamStatus }),
       ...(resolved.verified === true ? { verified: true } : {}),
+      ...(fresh.get(key)?.sessionHostStatus === undefined
+        ? {}
+        : { sessionHostStatus: fresh.get(key)?.sessionHostStatus }),
       ...(entry.notification === undefined ? {} : { notification: entry.notification }),
       ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
     });
@@ -131,7 +134,12 @@ export function resolveChunkReport(delivery: ChunkDelivery): SignOutReport {
   return reportWithSessions(delivery.order, delivery.report, resolveChunkSessions(delivery));
 }
 
-const problemOutcomes: ReadonlySet<SessionOutcome> = new Set(["failed", "deadlineExceeded", "stillPresent"]);
+const problemOutcomes: ReadonlySet<SessionOutcome> = new Set([
+  "failed",
+  "deadlineExceeded",
+  "stillPresent",
+  "protected",
+]);
 
 export function isProblem(session: SessionResult): boolean {
   return problemOutcomes.has(session.outcome) || session.notification === "failed";
@@ -148,7 +156,8 @@ export function toChunkResult(report: SignOutReport): ChunkResult {
     counts: countSessions(report.mode, report.sessions),
     notifications: report.notifications,
     users: report.users.map((user) => ({
-      userPrincipalName: user.userPrincipalName,
+      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
+      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
       status: user.status,
       counts: user.counts,
     })),

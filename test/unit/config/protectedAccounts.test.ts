@@ -19,6 +19,24 @@ describe("AVD_PROTECTED_USERS", () => {
     );
   });
 
+  it("reads Entra object ids beside UPNs, de-duplicated in any case", () => {
+    assert.deepEqual(
+      protectedUsers(
+        "breakglass@contoso.com B4EA6000-0000-4000-8000-00000000000C;b4ea6000-0000-4000-8000-00000000000c",
+      ),
+      ["breakglass@contoso.com", "B4EA6000-0000-4000-8000-00000000000C"],
+    );
+  });
+
+  it("refuses the all-zero object id, which names nobody, by position", () => {
+    const parsed = parseAppConfig({
+      ...base,
+      AVD_PROTECTED_USERS: "admin@contoso.com 00000000-0000-0000-0000-000000000000",
+    });
+    assert.equal(parsed.ok, false);
+    if (!parsed.ok) assert.match(parsed.error.message, /number 2 of 2.*all-zero/);
+  });
+
   it("protects nobody when unset or blank", () => {
     for (const environment of [base, { ...base, AVD_PROTECTED_USERS: "  " }]) {
       const parsed = parseAppConfig(environment);
@@ -46,14 +64,20 @@ describe("AVD_PROTECTED_USERS", () => {
 });
 
 describe("findProtectedAccounts", () => {
-  const order = (userPrincipalNames: string[], dryRun = false) => ({ userPrincipalNames, dryRun });
+  const order = (userPrincipalNames: string[], dryRun = false) => ({
+    users: userPrincipalNames.map((userPrincipalName) => ({ userPrincipalName })),
+    dryRun,
+  });
+  const named = (found: ReturnType<typeof findProtectedAccounts>) => found.map(({ user }) => user.userPrincipalName);
 
   it("names the requested users that are protected, as the request spells them, in any ASCII case", () => {
     assert.deepEqual(
-      findProtectedAccounts(order(["alice@contoso.com", "ADMIN@Contoso.com", "bob@contoso.com"]), [
-        "admin@contoso.com",
-        "Bob@Contoso.com",
-      ]),
+      named(
+        findProtectedAccounts(order(["alice@contoso.com", "ADMIN@Contoso.com", "bob@contoso.com"]), [
+          "admin@contoso.com",
+          "Bob@Contoso.com",
+        ]),
+      ),
       ["ADMIN@Contoso.com", "bob@contoso.com"],
     );
   });
@@ -68,6 +92,23 @@ describe("findProtectedAccounts", () => {
         protectedList,
       ),
       [],
+    );
+  });
+
+  it("names a requested object id that is protected, in any case, and which key of the user it was", () => {
+    const found = findProtectedAccounts(
+      {
+        users: [
+          { userPrincipalName: "zz_breakglass@contoso.com", objectId: "B4EA6000-0000-4000-8000-00000000000C" },
+          { objectId: "b0b00000-0000-4000-8000-00000000000d" },
+        ],
+        dryRun: false,
+      },
+      ["admin@contoso.com", "b4ea6000-0000-4000-8000-00000000000c"],
+    );
+    assert.deepEqual(
+      found.map(({ user, keys }) => [user.objectId, keys]),
+      [["B4EA6000-0000-4000-8000-00000000000C", ["objectId"]]],
     );
   });
 

@@ -127,13 +127,13 @@ describe("the custom connector (connector/)", () => {
     assert.deepEqual(unlabelled, []);
   });
 
-  it("shows the user, the mode and the dry run first in the designer", () => {
+  it("shows the user (by UPN or object id, one or a list), the mode and the dry run first in the designer", () => {
     const request = (definition.definitions as Record<string, Json>).SignOutRequest!.properties as Record<string, Json>;
     const important = Object.entries(request)
       .filter(([, field]) => field["x-ms-visibility"] === "important")
       .map(([name]) => name)
       .sort();
-    assert.deepEqual(important, ["dryRun", "mode", "userPrincipalName", "userPrincipalNames"]);
+    assert.deepEqual(important, ["dryRun", "mode", "userObjectId", "userPrincipalName", "userPrincipalNames", "users"]);
   });
 
   it("is indented with four spaces, without tabs or trailing white space", () => {

@@ -49,7 +49,7 @@ describe("the report module", () => {
   it("rebuilds a report over other sessions: users, counts and status follow them", () => {
     const order: SignOutOrder = {
       operationId: "op",
-      userPrincipalNames: ["alice@contoso.com", "bob@contoso.com"],
+      users: [{ userPrincipalName: "alice@contoso.com" }, { userPrincipalName: "bob@contoso.com" }],
       batch: true,
       mode: "logoff",
       dryRun: false,

@@ -87,6 +87,7 @@ describe("verifySessions", () => {
                   ref: { ...pool, sessionHost: "SH-0", sessionId: "1" },
                   userPrincipalName: "alice@contoso.com",
                   sessionState: "Active",
+                  matchedBy: "userPrincipalName" as const,
                 },
               ]
             : [],

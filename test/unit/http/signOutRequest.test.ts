@@ -27,7 +27,13 @@ describe("signOutRequestSchema", () => {
   });
 
   it("names a missing userPrincipalName", () => {
-    assert.deepEqual(errorsFor({}), [{ field: "userPrincipalName", code: "invalid_type", message: "is required" }]);
+    assert.deepEqual(errorsFor({}), [
+      {
+        field: "userPrincipalName",
+        code: "invalid_type",
+        message: "is required (or userObjectId, userPrincipalNames or users)",
+      },
+    ]);
   });
 
   it("names a misspelt field instead of only reporting the missing one", () => {

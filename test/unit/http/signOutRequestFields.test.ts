@@ -27,7 +27,9 @@ describe("signOutRequestSchema's new fields", () => {
   });
 
   it("wants exactly one of userPrincipalName and userPrincipalNames", () => {
-    assert.deepEqual(fields({ dryRun: true }), ["userPrincipalName: is required"]);
+    assert.deepEqual(fields({ dryRun: true }), [
+      "userPrincipalName: is required (or userObjectId, userPrincipalNames or users)",
+    ]);
     assert.match(
       fields({ userPrincipalName: upn, userPrincipalNames: [upn] })[0] ?? "",
       /^userPrincipalNames: must not be given together/,

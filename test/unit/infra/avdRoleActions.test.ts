@@ -5,7 +5,12 @@ import { describe, it } from "node:test";
 import { createHttpHeaders, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { matchArmRoute } from "../../../emulator/matchArmRoute";
 import type { AvdArm } from "../../../src/lib/azure/avdClient";
-import { listHostPools, listUserSessions, type ArmLister } from "../../../src/lib/azure/listResources";
+import {
+  listHostPools,
+  listSessionHosts,
+  listUserSessions,
+  type ArmLister,
+} from "../../../src/lib/azure/listResources";
 import { runSessionAction, type SessionAction } from "../../../src/lib/azure/sessionActions";
 import { allResources, readCompiledTemplate, repositoryRoot } from "./armTemplate";
 
@@ -17,6 +22,7 @@ import { allResources, readCompiledTemplate, repositoryRoot } from "./armTemplat
 const publishedOperations = new Map([
   ["Microsoft.DesktopVirtualization/hostpools/read", "Read hostpools"],
   ["Microsoft.DesktopVirtualization/hostpools/usersessions/read", "Read usersessions"],
+  ["Microsoft.DesktopVirtualization/hostpools/sessionhosts/read", "Read hostpools/sessionhosts"],
   [
     "Microsoft.DesktopVirtualization/hostpools/sessionhosts/usersessions/read",
     "Read hostpools/sessionhosts/usersessions",
@@ -129,6 +135,7 @@ async function armCallsOfTheApp(): Promise<ArmCall[]> {
       await listUserSessions(client, endpoint, hostPool, { abortSignal });
       await listUserSessions(client, endpoint, hostPool, { abortSignal, filter: "userPrincipalName eq 'a@b.c'" });
     },
+    listSessionHosts: () => listSessionHosts(client, endpoint, hostPool, { abortSignal }),
     runSessionAction: async () => {
       for (const action of Object.values(everySessionAction))
         await runSessionAction(client, endpoint, session, action, abortSignal);
@@ -179,7 +186,7 @@ function customRoleActions(): string[] {
 describe("the custom AVD role and the ARM calls the app makes", () => {
   it("derives each call from the app's own request builders, each a route of ARM's (the emulator's)", async () => {
     const calls = await armCallsOfTheApp();
-    assert.equal(calls.length, 6);
+    assert.equal(calls.length, 7);
     for (const call of calls) {
       assert.equal(matchArmRoute(call.method, call.pathname).kind, "operation", `${call.method} ${call.pathname}`);
     }

@@ -49,7 +49,7 @@ function finishedChunks(users: readonly string[]): ChunkRecord[] {
     return {
       chunk,
       state: "done",
-      userPrincipalNames: chunkUpns,
+      users: chunkUpns.map((userPrincipalName) => ({ userPrincipalName })),
       actQueued: false,
       attempts: 1,
       result: {

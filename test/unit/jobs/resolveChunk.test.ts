@@ -21,7 +21,7 @@ function session(id: string, hostPool = pool.hostPool): JournalEntry["session"] 
 function order(mode: SignOutOrder["mode"] = "logoff", verify = false): SignOutOrder {
   return {
     operationId: "op",
-    userPrincipalNames: ["alice@contoso.com"],
+    users: [{ userPrincipalName: "alice@contoso.com" }],
     batch: false,
     mode,
     dryRun: false,

@@ -63,6 +63,16 @@ describe("the job store fits them by construction", () => {
     assert.deepEqual(unpackJson(packed, "users"), users);
   });
 
+  it("packs a chunk's users named by UPN and object id — 200, the longest guest UPNs — within one entity", () => {
+    const users = Array.from({ length: maxUsersPerChunk }, () => ({
+      userPrincipalName: longestGuestUpn(),
+      objectId: noise(36),
+    }));
+    const packed = packJson("users", users);
+    assert.equal(entityLimitProblem({ partitionKey: "p".repeat(22), rowKey: "chunk-0049", ...packed }), undefined);
+    assert.deepEqual(unpackJson(packed, "users"), users);
+  });
+
   it("packs the largest request spec: 100 host pool ids, 100 subscriptions, the longest notice and audit", () => {
     const spec = {
       batch: true,
@@ -92,7 +102,10 @@ describe("the job store fits them by construction", () => {
       sessionHost: noise(300),
       sessionId: noise(20),
       userPrincipalName: longestGuestUpn(),
+      objectId: noise(36),
+      matchedBy: "userPrincipalName",
       sessionState: noise(64),
+      sessionHostStatus: noise(64),
       outcome: "failed",
       error: { code: noise(64), statusCode: 500, message: noise(300) },
       notification: "failed",
@@ -107,6 +120,8 @@ describe("the job store fits them by construction", () => {
       deadlineExceeded: 9,
       verified: 9,
       stillPresent: 9,
+      otherAccount: 9,
+      protected: 9,
       disconnected: 9,
       alreadyDisconnected: 9,
       wouldDisconnect: 9,
@@ -119,6 +134,7 @@ describe("the job store fits them by construction", () => {
       counts,
       users: Array.from({ length: maxUsersPerChunk }, () => ({
         userPrincipalName: longestGuestUpn(),
+        objectId: noise(36),
         status: "failed" as const,
         counts,
       })),

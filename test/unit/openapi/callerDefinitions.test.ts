@@ -37,6 +37,7 @@ function read(file: string): Workflow {
 function withSampleValues(value: unknown, key = ""): unknown {
   if (typeof value === "string" && value.includes("@")) {
     if (!value.startsWith("@")) return value;
+    if (key === "userObjectId") return "a11ce000-0000-4000-8000-00000000000a";
     return key === "userPrincipalName" ? "alice@contoso.com" : "Sample value";
   }
   if (Array.isArray(value)) return value.map((item) => withSampleValues(item));
@@ -77,6 +78,12 @@ describe("the Logic App and Power Automate definitions in docs/callers", () => {
     assert.match(
       JSON.stringify(call.inputs.body),
       /triggerBody\(\)\?\['data'\]\?\['subject'\]\?\['userPrincipalName'\]/,
+    );
+    // The subject's object id: a renamed leaver's sessions under the old UPN are found, and a
+    // session of another account under the same UPN is left alone.
+    assert.equal(
+      (call.inputs.body as Record<string, unknown>).userObjectId,
+      "@{triggerBody()?['data']?['subject']?['id']}",
     );
     const resume = workflow.definition.actions.Report_to_the_workflow!;
     assert.equal(resume.inputs.method, "POST");
