@@ -75,7 +75,7 @@ param avdSubscriptionIds string
   'leastPrivilege'
   'builtInRoles'
 ])
-@description('The app identity\'s roles on each AVD subscription. leastPrivilege: a custom role with only the Microsoft.DesktopVirtualization actions the app calls (list host pools and user sessions; delete, disconnect and message a user session). builtInRoles: the built-in Desktop Virtualization User Session Operator (log off, disconnect, message) plus Desktop Virtualization Host Pool Reader (hostpools/usersessions/read, which the operator lacks and the listing needs); together they also grant deployments, support tickets and alert rules.')
+@description('The app identity\'s roles on each AVD subscription. leastPrivilege: a custom role with only the Microsoft.DesktopVirtualization actions the app calls (list host pools and user sessions; list a host pool's session hosts when a session stays, for its status; delete, disconnect and message a user session). builtInRoles: the built-in Desktop Virtualization User Session Operator (log off, disconnect, message) plus Desktop Virtualization Host Pool Reader (hostpools/usersessions/read, which the operator lacks and the listing needs); together they also grant deployments, support tickets and alert rules.')
 param avdSessionRole string = 'leastPrivilege'
 
 @allowed([
@@ -166,7 +166,7 @@ param jobMessageTimeoutSeconds int = 240
 @description('AVD_VERIFY_WINDOW_SECONDS: how long a verified sign-out keeps listing for sessions the service answered as done but still lists.')
 param verifyWindowSeconds int = 30
 
-@description('AVD_PROTECTED_USERS: UPNs no request may sign out, disconnect or message (break-glass and administrator accounts), separated by commas, semicolons or spaces. A request naming one is refused with 403; dry runs may still look.')
+@description('AVD_PROTECTED_USERS: UPNs and Entra object ids of accounts no request may sign out, disconnect or message (break-glass and administrator accounts), separated by commas, semicolons or spaces. A request naming one is refused with 403, and a session of one is never acted on; dry runs may still look.')
 param protectedUsers string = ''
 
 @minValue(1)
