@@ -75,7 +75,7 @@ param avdSubscriptionIds string
   'leastPrivilege'
   'builtInRoles'
 ])
-@description('The app identity\'s roles on each AVD subscription. leastPrivilege: a custom role with only the Microsoft.DesktopVirtualization actions the app calls (list host pools and user sessions; list a host pool's session hosts when a session stays, for its status; delete, disconnect and message a user session). builtInRoles: the built-in Desktop Virtualization User Session Operator (log off, disconnect, message) plus Desktop Virtualization Host Pool Reader (hostpools/usersessions/read, which the operator lacks and the listing needs); together they also grant deployments, support tickets and alert rules.')
+@description('The app identity\'s roles on each AVD subscription. leastPrivilege: a custom role with only the Microsoft.DesktopVirtualization actions the app calls (list host pools and user sessions; list a host pool\'s session hosts when a session stays, for its status; delete, disconnect and message a user session). builtInRoles: the built-in Desktop Virtualization User Session Operator (log off, disconnect, message) plus Desktop Virtualization Host Pool Reader (hostpools/usersessions/read, which the operator lacks and the listing needs); together they also grant deployments, support tickets and alert rules.')
 param avdSessionRole string = 'leastPrivilege'
 
 @allowed([
