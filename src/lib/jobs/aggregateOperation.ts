@@ -113,6 +113,14 @@ function chunkErrors(chunks: readonly ChunkRecord[]): ReportedError[] {
     });
 }
 
+function userWithSessions(
+  mode: OperationSummary["spec"]["mode"],
+  user: CompactUser,
+  sessions: SessionResult[],
+): SignOutReport["users"][number] {
+  return { ...user, counts: countSessions(mode, sessions), sessions };
+}
+
 /** Counts without their zeros: a compact user's entry says only what happened. */
 function nonZero(counts: SessionCounts): Partial<SessionCounts> {
   return Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== 0));
@@ -151,10 +159,11 @@ export function buildOperationReport(
   const { spec } = summary;
   const status = summary.status === "running" ? decideOperationStatus(summary, chunks, now) : summary.status;
   const results = chunks.flatMap((chunk) => (chunk.result === undefined ? [] : [chunk.result]));
-  const first = results[0];
+  // A chunk closed without a run (deadline, poison) scanned nothing: the scan's facts come from one that ran.
+  const first = results.find((result) => result.hostPoolsScanned > 0) ?? results[0];
   const users = usersOf(summary, chunks);
   const allUsers = chunks.flatMap((chunk) => chunk.userPrincipalNames);
-  const counts = results.reduce((total, result) => addCounts(total, result.counts), countSessions(spec.mode, []));
+  const fromResults = results.reduce((total, result) => addCounts(total, result.counts), countSessions(spec.mode, []));
   const end = summary.completedAt ?? now;
   const full = options.journal !== undefined;
   const sessions = full
@@ -165,6 +174,9 @@ export function buildOperationReport(
     const key = userPrincipalNameKey(session.userPrincipalName);
     byUser.set(key, [...(byUser.get(key) ?? []), session]);
   }
+  // The full answer counts what it lists, so its counts and sessions agree whatever order two
+  // deliveries of one chunk wrote in.
+  const counts = full ? countSessions(spec.mode, sessions) : fromResults;
   const notListed = results.reduce(
     (total, result) => total + result.problemSessionCount - result.problemSessions.length,
     0,
@@ -197,7 +209,7 @@ export function buildOperationReport(
     },
     users: users.map((user): SignOutReport["users"][number] | CompactUserView =>
       full
-        ? { ...user, sessions: byUser.get(userPrincipalNameKey(user.userPrincipalName)) ?? [] }
+        ? userWithSessions(spec.mode, user, byUser.get(userPrincipalNameKey(user.userPrincipalName)) ?? [])
         : { ...user, counts: nonZero(user.counts) },
     ),
     sessions,

@@ -109,7 +109,12 @@ export function createPoisonHandler(loadRuntime: LoadJobRuntime): QueueHandler {
       return;
     }
     const { runtime, store } = load(loadRuntime);
-    const outcome = await processPoisonMessage(store, message.value, () => runtime.clock.now());
+    const outcome = await processPoisonMessage(
+      store,
+      message.value,
+      () => runtime.clock.now(),
+      `${context.invocationId}/${randomUUID()}`,
+    );
     const fields = { operationId: message.value.operationId, chunk: message.value.chunk, stage: message.value.stage };
     if (outcome.kind === "refused") {
       logEvent(context, "warn", { event: "userSignoutJobPoison.refused", reason: outcome.reason, ...fields });

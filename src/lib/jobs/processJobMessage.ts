@@ -4,16 +4,14 @@ import { deadlineSignal, type Clock } from "../base/clock";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { countNotifications } from "../engine/buildReport";
 import { findProtectedAccounts } from "../engine/findProtectedAccounts";
-import { sessionKey } from "../engine/sessionKey";
 import { stagesFor } from "../engine/stagePlan";
-import type { SignOutOrder } from "../engine/signOutOrder";
 import type { SessionResult } from "../engine/signOutReport";
-import { createChunkJournal, journalOutcome } from "./chunkJournal";
+import { createChunkJournal } from "./chunkJournal";
+import { endChunk, type ChunkEnding } from "./endChunk";
 import { finishOperation } from "./finishOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
-import { isTerminal, type ChunkRecord, type JournalEntry, type OperationSummary } from "./operationRecord";
+import { chunkOrder, isTerminal, type ChunkRecord, type JournalEntry } from "./operationRecord";
 import type { OperationStore, Versioned } from "./operationStore";
-import { resolveChunkReport, toChunkResult } from "./resolveChunk";
 
 export interface JobStepDependencies {
   readonly store: OperationStore;
@@ -62,15 +60,6 @@ function refused(reason: RefusalReason): JobStepOutcome {
   return { kind: "refused", reason };
 }
 
-function orderFor(summary: OperationSummary, chunk: ChunkRecord, stage: JobMessage["stage"]): SignOutOrder {
-  return {
-    ...summary.spec,
-    operationId: summary.operationId,
-    userPrincipalNames: chunk.userPrincipalNames,
-    stage,
-  };
-}
-
 /**
  * One delivery of one chunk's message. The message only points: the record says who, what and
  * whether this stage may run now. Delivery is at least once, so each step starts from the chunk's
@@ -107,21 +96,21 @@ export async function processJobMessage(
     await sendAct(dependencies, message, chunk.actAfter);
     return { kind: "actRequeued" };
   }
+  const order = chunkOrder(summary.value, chunk, message.stage);
+  const end = (ending: ChunkEnding): Promise<"ended" | "alreadyEnded"> =>
+    endChunk({ store, order, stored, ending, run: dependencies.run, now: () => clock.now() });
   if (now >= summary.value.deadlineAt) {
-    await writeChunk(store, operationId, stored, () => ({ ...chunk, state: "deadlineExceeded" }));
-    await finishOperation(store, operationId, clock.now());
-    return { kind: "deadlineExceeded" };
+    const ended = await end({ kind: "deadlineExceeded" });
+    return { kind: ended === "ended" ? "deadlineExceeded" : "duplicate" };
   }
 
-  const order = orderFor(summary.value, chunk, message.stage);
   const protectedNamed = findProtectedAccounts(order, dependencies.protectedUsers);
   if (protectedNamed.length > 0) {
     const failure = {
       code: "ProtectedAccount",
-      message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.join(", ")}. Nothing was done for its users.`,
+      message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.join(", ")}. Nothing more was done for its users.`,
     };
-    await writeChunk(store, operationId, stored, (current) => ({ ...current, state: "failed", failure }));
-    await finishOperation(store, operationId, clock.now());
+    await end({ kind: "failed", failure });
     return refused("protectedAccount");
   }
   const before = message.stage === "notify" ? [] : await store.readJournal(operationId, message.chunk);
@@ -140,9 +129,8 @@ export async function processJobMessage(
   if (report.status === "deadlineExceeded" && runMs < jobLeftMs) {
     throw new RetryDelivery(`chunk ${message.chunk} did not finish within ${runMs} ms; the message will be retried`);
   }
-  const after = await store.readJournal(operationId, message.chunk);
-
   if (message.stage === "notify") {
+    const after = await store.readJournal(operationId, message.chunk);
     const notified = countNotifications(notifiedSessions(after));
     const at = clock.now();
     const next = (current: ChunkRecord): ChunkRecord => ({
@@ -157,40 +145,8 @@ export async function processJobMessage(
     return { kind: "notified" };
   }
 
-  const resolved = resolveChunkReport({ order, report, before, after, run: dependencies.run });
-  // The journal is what the full answer lists: it takes the outcomes as resolved before the chunk is done.
-  const stale = staleEntries(after, resolved.sessions);
-  if (stale.length > 0) {
-    await store.recordOutcomes(
-      operationId,
-      message.chunk,
-      stale.map((session) => journalOutcome(session, dependencies.run)),
-    );
-  }
-  const result = toChunkResult(resolved);
-  const written = await writeChunk(
-    store,
-    operationId,
-    stored,
-    (current) => ({ ...current, state: "done", result }),
-    (current) => !isTerminal(current.state),
-  );
-  await finishOperation(store, operationId, clock.now());
-  return { kind: written === undefined ? "duplicate" : "done" };
-}
-
-/** Resolved sessions whose journal entry says otherwise (or is missing). */
-function staleEntries(entries: readonly JournalEntry[], sessions: readonly SessionResult[]): SessionResult[] {
-  const stored = new Map(entries.map((entry) => [sessionKey(entry.session), entry]));
-  return sessions.filter((session) => {
-    const entry = stored.get(sessionKey(session));
-    return (
-      entry === undefined ||
-      entry.outcome !== session.outcome ||
-      entry.upstreamStatus !== session.upstreamStatus ||
-      (entry.verified === true) !== (session.verified === true)
-    );
-  });
+  const ended = await end({ kind: "ran", report, before });
+  return { kind: ended === "ended" ? "done" : "duplicate" };
 }
 
 function notifiedSessions(entries: readonly JournalEntry[]): Pick<SessionResult, "notification">[] {
@@ -207,7 +163,7 @@ async function writeChunk(
   operationId: string,
   stored: Versioned<ChunkRecord>,
   next: (current: ChunkRecord) => ChunkRecord,
-  stillApplies: (current: ChunkRecord) => boolean = () => true,
+  stillApplies: (current: ChunkRecord) => boolean,
 ): Promise<Versioned<ChunkRecord> | undefined> {
   let current = stored;
   for (let attempt = 0; attempt < 10; attempt++) {
