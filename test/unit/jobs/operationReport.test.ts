@@ -128,3 +128,39 @@ describe("the operation's final answer", () => {
     assert.ok(user !== undefined && "sessions" in user && user.sessions?.length === 1, "the user's own sessions");
   });
 });
+
+describe("a full answer read before every chunk ended", () => {
+  it("counts what it lists: a chunk past the deadline whose journal holds 4 sign-outs counts 4, for the user too", () => {
+    const summary: OperationSummary = { ...summaryFor(1), status: "running", completedAt: undefined };
+    const open: ChunkRecord = {
+      chunk: 0,
+      state: "queued",
+      userPrincipalNames: ["alice@contoso.com"],
+      actQueued: false,
+      attempts: 0,
+    };
+    const journal = [1, 2, 3, 4].map((n) => ({
+      chunk: 0,
+      session: {
+        subscriptionId: "11111111-1111-4111-8111-111111111111",
+        resourceGroup: "rg-avd",
+        hostPool: "hp-1",
+        sessionHost: `sh-${n}.contoso.com`,
+        sessionId: String(n),
+        userPrincipalName: "alice@contoso.com",
+        sessionState: "Active",
+      },
+      intent: "act" as const,
+      outcome: "signedOut" as const,
+      upstreamStatus: 204,
+    }));
+    const report = buildOperationReport(summary, [open], summary.deadlineAt + 1, { journal });
+    assert.equal(report.status, "deadlineExceeded");
+    assert.equal(report.sessions.length, 4);
+    assert.equal(report.counts.sessionsFound, 4);
+    assert.equal(report.counts.signedOut, 4);
+    const [alice] = report.users;
+    assert.equal(alice?.counts.signedOut, 4);
+    assert.equal(alice?.status, "deadlineExceeded");
+  });
+});
