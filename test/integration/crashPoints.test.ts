@@ -320,6 +320,32 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
     assert.deepEqual(remaining(), everyoneButAlice);
   });
 
+  it("reports the 4 sign-outs at the first read past the deadline, while the killed delivery's message is away", async () => {
+    const location = await crashAndRestart(
+      duringVerification,
+      undefined,
+      { userPrincipalName: undefined, userPrincipalNames: ["alice@contoso.com", ...nobody] },
+      {
+        beforeRestart: async (operationId) => {
+          await passDeadline(operationId);
+          // The message never comes back: only the status read can end the chunk.
+          await QueueServiceClient.fromConnectionString(azurite.connectionString)
+            .getQueueClient(jobQueueName)
+            .clearMessages();
+        },
+      },
+    );
+    assert.ok(location !== undefined);
+    const compact = await answer(location);
+    assert.equal(compact.status, 504);
+    assert.equal(compact.body.counts.signedOut, 4, JSON.stringify(compact.body.counts));
+    const alice = compact.body.users.find((user) => user.userPrincipalName === "alice@contoso.com");
+    assert.deepEqual(alice?.counts, { sessionsFound: 4, signedOut: 4 });
+    const full = await answer(`${location}&detail=full`);
+    assertAgrees(full.body);
+    assert.equal(full.body.counts.signedOut, 4);
+  });
+
   it("reports the 4 sign-outs when every later delivery fails and the message is poisoned: 502 with the reason", async () => {
     let second: LocalHostProcess | undefined;
     let listings: { release(): void } | undefined;

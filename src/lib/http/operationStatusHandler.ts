@@ -3,6 +3,7 @@ import type { HttpRequest, InvocationContext, HttpResponseInit } from "@azure/fu
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
 import { buildOperationReport, compactAboveUsers, describeProgress, journalSession } from "../jobs/aggregateOperation";
+import { endOverdueChunks } from "../jobs/endChunk";
 import { finishOperation } from "../jobs/finishOperation";
 import { operationIdPattern } from "../jobs/jobMessage";
 import { isTerminal, type ChunkRecord, type OperationSummary } from "../jobs/operationRecord";
@@ -88,6 +89,13 @@ export function createOperationStatusHandler(loadRuntime: () => Result<AsyncRunt
       chunks = await store.readChunks(operationId);
     } catch (error) {
       return storageUnavailable(context, request, operationId, error);
+    }
+    if (summary.status === "running" && now >= summary.deadlineAt && !chunks.every((c) => isTerminal(c.state))) {
+      try {
+        chunks = await endOverdueChunks(store, summary, `status/${invocationId}`, () => runtime.clock.now());
+      } catch (error) {
+        return storageUnavailable(context, request, operationId, error);
+      }
     }
     summary = await finishIfDone(store, summary, chunks, now);
     if (detail.detail === "sessions") {

@@ -5,12 +5,14 @@ import type { SessionResult, SignOutReport } from "../engine/signOutReport";
 import { journalOutcome } from "./chunkJournal";
 import { finishOperation } from "./finishOperation";
 import {
+  chunkOrder,
   isTerminal,
   type ChunkRecord,
   type ChunkResult,
   type ChunkState,
   type JournalEntry,
   type OperationFailure,
+  type OperationSummary,
 } from "./operationRecord";
 import type { OperationStore, Versioned } from "./operationStore";
 import {
@@ -62,7 +64,10 @@ function closingOf(ending: Exclude<ChunkEnding, { kind: "ran" }>): ChunkClosing 
     : { status: "failed", reason: ending.failure.code };
 }
 
-function resolve(input: EndChunkInput, entries: readonly JournalEntry[]): { sessions: SessionResult[]; result: ChunkResult } {
+function resolve(
+  input: EndChunkInput,
+  entries: readonly JournalEntry[],
+): { sessions: SessionResult[]; result: ChunkResult } {
   const { ending, order } = input;
   if (ending.kind === "ran") {
     const sessions = resolveChunkSessions({
@@ -139,4 +144,27 @@ export async function endChunk(input: EndChunkInput): Promise<"ended" | "already
     current = fresh;
   }
   throw new Error(`chunk ${current.value.chunk} of operation ${operationId} kept changing while it was ended`);
+}
+
+/**
+ * The job's deadline has passed and chunks are still open (their delivery was killed and its
+ * message has not come back, or never will): the reader that notices ends each one as a delivery
+ * would, from its journal, so the first answer past the deadline already tells what was done.
+ * Returns the chunks as they are now.
+ */
+export async function endOverdueChunks(
+  store: OperationStore,
+  summary: OperationSummary,
+  run: string,
+  now: () => number,
+): Promise<ChunkRecord[]> {
+  const { operationId } = summary;
+  for (const chunk of await store.readChunks(operationId)) {
+    if (isTerminal(chunk.state)) continue;
+    const stored = await store.readChunk(operationId, chunk.chunk);
+    if (stored === undefined) continue;
+    const order = chunkOrder(summary, stored.value, undefined);
+    await endChunk({ store, order, stored, ending: { kind: "deadlineExceeded" }, run, now });
+  }
+  return store.readChunks(operationId);
 }

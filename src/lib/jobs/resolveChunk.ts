@@ -78,7 +78,12 @@ function resolveOutcome(
   }
   if (!listedWithoutError(entry, delivery.report.errors)) {
     if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
-      return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus, verified: entry.verified };
+      return {
+        outcome: entry.outcome,
+        error: entry.error,
+        upstreamStatus: entry.upstreamStatus,
+        verified: entry.verified,
+      };
     }
     return {
       outcome: "failed",
