@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { createLocalCertificate } from "../../../emulator/createLocalCertificate";
 import { createArmHttpClient, unsupportedRequestCode } from "../../../src/lib/azure/armHttpClient";
+import { eventually } from "../../support/manualClock";
 
 interface Received {
   readonly method: string;
@@ -105,10 +106,10 @@ describe("the ARM transport", { timeout: 10_000 }, () => {
     const sent = client().sendRequest(
       createPipelineRequest({ url: `${endpoint}/slow`, method: "GET", abortSignal: controller.signal }),
     );
-    while (received.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await eventually(() => received.length > 0, "the request to reach the server");
     controller.abort();
     await assert.rejects(sent, { name: "AbortError" });
-    while (closedSockets.length === closedBefore) await new Promise((resolve) => setImmediate(resolve));
+    await eventually(() => closedSockets.length > closedBefore, "the connection to be closed");
     respond?.();
   });
 
