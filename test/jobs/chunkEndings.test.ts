@@ -6,7 +6,8 @@ import { everyoneButAlice, tenantScenario } from "../integration/tenantScenario"
 import { createRuntimeLoader } from "../../src/lib/app/createRuntimeLoader";
 import { systemClock } from "../../src/lib/base/clock";
 import { createJobConsumerHandler } from "../../src/lib/jobs/jobConsumerHandlers";
-import { createOperationStore, type OperationStore } from "../../src/lib/jobs/operationStore";
+import type { OperationStore } from "../../src/lib/jobs/operationStore";
+import { createTableOperationStore } from "../../src/lib/jobs/tableOperationStore";
 import { processJobMessage } from "../../src/lib/jobs/processJobMessage";
 import type { ChunkResult } from "../../src/lib/jobs/operationRecord";
 import type { SessionResult } from "../../src/lib/engine/signOutReport";
@@ -109,7 +110,7 @@ describe("two consumers on one chunk at once (a lost lease)", () => {
 describe("a delivery that finds the deadline passed", () => {
   it("leaves a chunk another delivery finished meanwhile as that delivery wrote it", async () => {
     const { location, operationId } = await accepted({ userPrincipalName: "alice@contoso.com" });
-    const real = createOperationStore(harness.table);
+    const real = createTableOperationStore(harness.table);
     const finished: ChunkResult = {
       status: "completed",
       strategy: "unfilteredPerHostPool",

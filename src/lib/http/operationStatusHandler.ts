@@ -8,7 +8,8 @@ import { finishOperation } from "../jobs/finishOperation";
 import { operationIdPattern } from "../jobs/jobMessage";
 import { isTerminal, type ChunkRecord, type OperationSummary } from "../jobs/operationRecord";
 import { decideOperationStatus } from "../jobs/operationStatus";
-import { createOperationStore, type OperationStore } from "../jobs/operationStore";
+import type { OperationStore } from "../jobs/operationStore";
+import { createTableOperationStore } from "../jobs/tableOperationStore";
 import { statusTokenMatches } from "../jobs/operationToken";
 import {
   configurationErrorResponse,
@@ -69,7 +70,7 @@ export function createOperationStatusHandler(loadRuntime: () => Result<AsyncRunt
       logEvent(context, "error", { event: "userSignoutOperation.configurationError", invocationId, ...storage.error });
       return configurationErrorResponse(storage.error, invocationId);
     }
-    const store = createOperationStore(storage.value.table);
+    const store = createTableOperationStore(storage.value.table);
     let summary: OperationSummary | undefined;
     try {
       summary = (await store.readSummary(operationId))?.value;

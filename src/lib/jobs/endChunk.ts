@@ -14,7 +14,7 @@ import {
   type OperationFailure,
   type OperationSummary,
 } from "./operationRecord";
-import type { OperationStore, Versioned } from "./operationStore";
+import { updateVersioned, type OperationStore, type Versioned } from "./operationStore";
 import {
   closeChunkSessions,
   closedChunkResult,
@@ -48,9 +48,6 @@ export interface EndChunkInput {
   readonly run: string;
   readonly now: () => number;
 }
-
-/** Another delivery writing the chunk at each attempt is a fault, not contention. */
-const maxAttempts = 10;
 
 const stateOf: Record<ChunkEnding["kind"], ChunkState> = {
   ran: "done",
@@ -111,39 +108,35 @@ function staleEntries(entries: readonly JournalEntry[], sessions: readonly Sessi
 export async function endChunk(input: EndChunkInput): Promise<"ended" | "alreadyEnded"> {
   const { store, order, ending } = input;
   const operationId = order.operationId;
-  let current = input.stored;
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    if (isTerminal(current.value.state)) {
-      await finishOperation(store, operationId, input.now());
-      return "alreadyEnded";
-    }
-    const chunk = current.value.chunk;
-    const entries = await store.readJournal(operationId, chunk);
-    const { sessions, result } = resolve(input, entries);
-    // Journal first: a crash between the two writes leaves the chunk open, and the next delivery ends it again.
-    const stale = staleEntries(entries, sessions);
-    if (stale.length > 0) {
-      await store.recordOutcomes(
-        operationId,
-        chunk,
-        stale.map((session) => journalOutcome(session, input.run)),
-      );
-    }
-    const next: ChunkRecord = {
-      ...current.value,
-      state: stateOf[ending.kind],
-      result,
-      ...(ending.kind === "failed" ? { failure: ending.failure } : {}),
-    };
-    if (await store.writeChunk(operationId, next, current.etag)) {
-      await finishOperation(store, operationId, input.now());
-      return "ended";
-    }
-    const fresh = await store.readChunk(operationId, chunk);
-    if (fresh === undefined) return "alreadyEnded";
-    current = fresh;
-  }
-  throw new Error(`chunk ${current.value.chunk} of operation ${operationId} kept changing while it was ended`);
+  const chunk = input.stored.value.chunk;
+  const updated = await updateVersioned(
+    `chunk ${chunk} of operation ${operationId}`,
+    input.stored,
+    () => store.readChunk(operationId, chunk),
+    (next, etag) => store.writeChunk(operationId, next, etag),
+    async (current): Promise<ChunkRecord | undefined> => {
+      if (isTerminal(current.state)) return undefined;
+      const entries = await store.readJournal(operationId, chunk);
+      const { sessions, result } = resolve(input, entries);
+      // Journal first: a crash between the two writes leaves the chunk open, and the next delivery ends it again.
+      const stale = staleEntries(entries, sessions);
+      if (stale.length > 0) {
+        await store.recordOutcomes(
+          operationId,
+          chunk,
+          stale.map((session) => journalOutcome(session, input.run)),
+        );
+      }
+      return {
+        ...current,
+        state: stateOf[ending.kind],
+        result,
+        ...(ending.kind === "failed" ? { failure: ending.failure } : {}),
+      };
+    },
+  );
+  await finishOperation(store, operationId, input.now());
+  return updated.kind === "written" ? "ended" : "alreadyEnded";
 }
 
 /**

@@ -8,7 +8,8 @@ import type { Result } from "../base/result";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { decodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
-import { createOperationStore, type OperationStore } from "./operationStore";
+import type { OperationStore } from "./operationStore";
+import { createTableOperationStore } from "./tableOperationStore";
 import { processJobMessage, recordDeliveryFailure } from "./processJobMessage";
 import { processPoisonMessage } from "./processPoisonMessage";
 
@@ -30,7 +31,7 @@ function load(loadRuntime: LoadJobRuntime): { runtime: JobRuntime; storage: JobS
   if (!runtime.ok) throw new Error(runtime.error.message);
   const storage = runtime.value.storage();
   if (!storage.ok) throw new Error(storage.error.message);
-  return { runtime: runtime.value, storage: storage.value, store: createOperationStore(storage.value.table) };
+  return { runtime: runtime.value, storage: storage.value, store: createTableOperationStore(storage.value.table) };
 }
 
 /** `userSignoutJob`: one chunk's step per delivery; a throw hands the message back to the host. */

@@ -11,7 +11,7 @@ import { endChunk, type ChunkEnding } from "./endChunk";
 import { finishOperation } from "./finishOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
 import { chunkOrder, isTerminal, type ChunkRecord, type JournalEntry } from "./operationRecord";
-import type { OperationStore, Versioned } from "./operationStore";
+import { updateVersioned, type OperationStore, type Versioned } from "./operationStore";
 
 export interface JobStepDependencies {
   readonly store: OperationStore;
@@ -139,9 +139,18 @@ export async function processJobMessage(
       notified,
       actAfter: notified.sent > 0 ? at + summary.value.spec.gracePeriodMs : at,
     });
-    const written = await writeChunk(store, operationId, stored, next, (current) => current.state === "queued");
-    if (written === undefined) return { kind: "duplicate" };
-    await queueAct(dependencies, message, written);
+    const written = await updateVersioned(
+      `chunk ${message.chunk} of operation ${operationId}`,
+      stored,
+      () => store.readChunk(operationId, message.chunk),
+      (value, etag) => store.writeChunk(operationId, value, etag),
+      (current) => (current.state === "queued" ? next(current) : undefined),
+    );
+    if (written.kind !== "written") return { kind: "duplicate" };
+    // Read again for the version queueAct writes over.
+    const fresh = await store.readChunk(operationId, message.chunk);
+    if (fresh === undefined) return { kind: "duplicate" };
+    await queueAct(dependencies, message, fresh);
     return { kind: "notified" };
   }
 
@@ -151,31 +160,6 @@ export async function processJobMessage(
 
 function notifiedSessions(entries: readonly JournalEntry[]): Pick<SessionResult, "notification">[] {
   return entries.filter((entry) => entry.notification !== undefined);
-}
-
-/**
- * Writes the chunk's next state with the ETag it was read with; if another delivery or the failure
- * recorder wrote in between, reads it again and writes over it while `stillApplies` says so.
- * Returns what was written, or undefined when the chunk moved on without this delivery.
- */
-async function writeChunk(
-  store: OperationStore,
-  operationId: string,
-  stored: Versioned<ChunkRecord>,
-  next: (current: ChunkRecord) => ChunkRecord,
-  stillApplies: (current: ChunkRecord) => boolean,
-): Promise<Versioned<ChunkRecord> | undefined> {
-  let current = stored;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const value = next(current.value);
-    if (await store.writeChunk(operationId, value, current.etag)) {
-      return store.readChunk(operationId, value.chunk);
-    }
-    const fresh = await store.readChunk(operationId, value.chunk);
-    if (fresh === undefined || !stillApplies(fresh.value)) return undefined;
-    current = fresh;
-  }
-  throw new Error(`chunk ${stored.value.chunk} of operation ${operationId} kept changing while it was written`);
 }
 
 /** The grace period is the act message's visibility delay: no function waits it out. */
