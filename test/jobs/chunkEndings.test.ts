@@ -8,7 +8,7 @@ import { systemClock } from "../../src/lib/base/clock";
 import { createJobConsumerHandler } from "../../src/lib/jobs/jobConsumerHandlers";
 import type { OperationStore } from "../../src/lib/jobs/operationStore";
 import { createTableOperationStore } from "../../src/lib/jobs/tableOperationStore";
-import { processJobMessage } from "../../src/lib/jobs/processJobMessage";
+import { runChunk } from "../../src/lib/jobs/runChunk";
 import type { ChunkResult } from "../../src/lib/jobs/operationRecord";
 import type { SessionResult } from "../../src/lib/engine/signOutReport";
 
@@ -146,7 +146,7 @@ describe("a delivery that finds the deadline passed", () => {
       },
     };
     const late = { now: () => Date.now() + 7200 * 1000 + 1000, sleep: systemClock.sleep };
-    const outcome = await processJobMessage(
+    const outcome = await runChunk(
       {
         store,
         sendMessage: () => Promise.reject(new Error("nothing is queued here")),

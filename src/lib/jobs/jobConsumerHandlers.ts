@@ -10,7 +10,7 @@ import { decodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
 import type { OperationStore } from "./operationStore";
 import { createTableOperationStore } from "./tableOperationStore";
-import { processJobMessage, recordDeliveryFailure } from "./processJobMessage";
+import { runChunk, recordDeliveryFailure } from "./runChunk";
 import { processPoisonMessage } from "./processPoisonMessage";
 
 /** What the consumer needs of the instance's runtime (the composition root provides it). */
@@ -48,7 +48,7 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
     const dequeueCount = typeof delivered === "number" ? delivered : undefined;
     const { runtime, storage, store } = load(loadRuntime);
     try {
-      const outcome = await processJobMessage(
+      const outcome = await runChunk(
         {
           store,
           sendMessage: (text, options) => storage.queue.sendMessage(text, options),

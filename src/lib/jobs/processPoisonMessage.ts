@@ -4,7 +4,7 @@ import { finishOperation } from "./finishOperation";
 import type { JobMessage } from "./jobMessage";
 import { chunkOrder, isTerminal } from "./operationRecord";
 import type { OperationStore } from "./operationStore";
-import type { RefusalReason } from "./processJobMessage";
+import type { RefusalReason } from "./runChunk";
 
 /** The host's `maxDequeueCount` (host.json `extensions.queues.maxDequeueCount`, default 5). */
 export const maxDequeueCount = 5;

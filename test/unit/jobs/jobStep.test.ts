@@ -5,7 +5,7 @@ import { stagesFor } from "../../../src/lib/engine/stagePlan";
 import { finishOperation } from "../../../src/lib/jobs/finishOperation";
 import type { ChunkRecord, OperationSummary } from "../../../src/lib/jobs/operationRecord";
 import { decideOperationStatus } from "../../../src/lib/jobs/operationStatus";
-import { processJobMessage, type JobStepDependencies } from "../../../src/lib/jobs/processJobMessage";
+import { decideStep, runChunk, type JobStepDependencies, type StepInput } from "../../../src/lib/jobs/runChunk";
 import { processPoisonMessage } from "../../../src/lib/jobs/processPoisonMessage";
 import { createMemoryOperationStore, type MemoryOperationStore } from "../../support/memoryOperationStore";
 
@@ -94,7 +94,7 @@ async function ended(): Promise<{ chunk: ChunkRecord; summary: OperationSummary 
 describe("the job step ends a chunk from its journal, whichever way it ends", () => {
   it("past the deadline: a recorded sign-out stays, an action under way is deadlineExceeded, and the counts say so", async () => {
     await killedDelivery(store);
-    const outcome = await processJobMessage(dependencies(store, deadlineAt + 1), {
+    const outcome = await runChunk(dependencies(store, deadlineAt + 1), {
       v: 2,
       operationId,
       chunk: 0,
@@ -116,7 +116,7 @@ describe("the job step ends a chunk from its journal, whichever way it ends", ()
 
   it("refused for an account protected since: what an earlier delivery did stays, the rest is failed as unknown", async () => {
     await killedDelivery(store);
-    const outcome = await processJobMessage(dependencies(store, startMs + 1000, ["ALICE@contoso.com"]), {
+    const outcome = await runChunk(dependencies(store, startMs + 1000, ["ALICE@contoso.com"]), {
       v: 2,
       operationId,
       chunk: 0,
@@ -159,7 +159,7 @@ describe("the job step ends a chunk from its journal, whichever way it ends", ()
       ...store,
       readChunk: async (id, index) => (reads++ === 0 ? read : store.readChunk(id, index)),
     };
-    const outcome = await processJobMessage(dependencies(raced, deadlineAt + 1), {
+    const outcome = await runChunk(dependencies(raced, deadlineAt + 1), {
       v: 2,
       operationId,
       chunk: 0,
@@ -205,5 +205,58 @@ describe("the stage plan", () => {
     assert.deepEqual(stagesFor({ ...plan, gracePeriodMs: 0 }), ["all"]);
     assert.deepEqual(stagesFor({ ...plan, dryRun: true }), ["all"]);
     assert.deepEqual(stagesFor({ gracePeriodMs: 60_000, dryRun: false }), ["all"]);
+  });
+});
+
+describe("the decision of one delivery", () => {
+  const notifyFirst = summary({
+    spec: { ...summary().spec, notify: { title: "t", message: "m" }, gracePeriodMs: 60_000 },
+  });
+  const decide = (parts: Partial<StepInput>): string => {
+    const step = decideStep({
+      message: { v: 2, operationId, chunk: 0, stage: "all" },
+      summary: summary(),
+      chunk: chunk(),
+      now: startMs,
+      protectedUsers: [],
+      ...parts,
+    });
+    return step.kind === "refuse"
+      ? `refuse ${step.reason}`
+      : step.kind === "end"
+        ? `end ${step.ending.kind}`
+        : step.kind;
+  };
+  const act = { v: 2 as const, operationId, chunk: 0, stage: "act" as const };
+  const notify = { ...act, stage: "notify" as const };
+
+  it("refuses what the records do not back", () => {
+    assert.equal(decide({ summary: undefined }), "refuse unknownOperation");
+    assert.equal(decide({ summary: summary({ status: "completed" }) }), "refuse operationFinished");
+    assert.equal(decide({ chunk: undefined }), "refuse unknownChunk");
+    assert.equal(decide({ message: { ...act, chunk: 1 } }), "refuse unknownChunk");
+    assert.equal(decide({ message: act }), "refuse stageNotInPlan");
+    assert.equal(decide({ summary: notifyFirst, message: act }), "refuse actBeforeNotice");
+    const waiting = chunk({ state: "notified", actAfter: startMs + 120_000 });
+    assert.equal(decide({ summary: notifyFirst, message: act, chunk: waiting }), "refuse actBeforeGracePeriod");
+  });
+
+  it("ends a chunk past the deadline, or naming an account protected since, without running it", () => {
+    assert.equal(decide({ now: deadlineAt }), "end deadlineExceeded");
+    assert.equal(decide({ now: deadlineAt - 1 }), "run");
+    assert.equal(decide({ protectedUsers: ["Alice@Contoso.com"] }), "end failed");
+  });
+
+  it("does nothing again for a chunk that has ended or a notice already followed by its act", () => {
+    assert.equal(decide({ chunk: chunk({ state: "done" }) }), "finish");
+    const notified = chunk({ state: "notified", actQueued: true });
+    assert.equal(decide({ summary: notifyFirst, message: notify, chunk: notified }), "nothing");
+    assert.equal(
+      decide({ summary: notifyFirst, message: notify, chunk: { ...notified, actQueued: false } }),
+      "queueAct",
+    );
+    const almost = chunk({ state: "notified", actAfter: startMs + 30_000 });
+    assert.equal(decide({ summary: notifyFirst, message: act, chunk: almost }), "requeueAct");
+    assert.equal(decide({ summary: notifyFirst, message: act, chunk: almost, now: startMs + 30_000 }), "run");
   });
 });

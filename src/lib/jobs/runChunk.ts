@@ -10,7 +10,8 @@ import { createChunkJournal } from "./chunkJournal";
 import { endChunk, type ChunkEnding } from "./endChunk";
 import { finishOperation } from "./finishOperation";
 import { encodeJobMessage, type JobMessage } from "./jobMessage";
-import { chunkOrder, isTerminal, type ChunkRecord, type JournalEntry } from "./operationRecord";
+import { chunkOrder, isTerminal, type ChunkRecord, type JournalEntry, type OperationSummary } from "./operationRecord";
+import type { SignOutOrder } from "../engine/signOutOrder";
 import { updateVersioned, type OperationStore, type Versioned } from "./operationStore";
 
 export interface JobStepDependencies {
@@ -56,66 +57,122 @@ class RetryDelivery extends Error {
   override readonly name = "RetryDelivery";
 }
 
-function refused(reason: RefusalReason): JobStepOutcome {
-  return { kind: "refused", reason };
+/** What one delivery does, decided from the records alone (see `decideStep`). */
+export type JobStep =
+  | { readonly kind: "refuse"; readonly reason: RefusalReason }
+  /** The chunk has ended: only make sure the operation is finished too. */
+  | { readonly kind: "finish" }
+  /** A notify message delivered again after its act was queued. */
+  | { readonly kind: "nothing" }
+  /** The notice went out but the act message was not marked queued (a crash between the two). */
+  | { readonly kind: "queueAct" }
+  /** An act message a little early (clocks differ): put back until the grace period ends. */
+  | { readonly kind: "requeueAct"; readonly actAfter: number }
+  | { readonly kind: "end"; readonly ending: Exclude<ChunkEnding, { kind: "ran" }> }
+  | { readonly kind: "run" };
+
+export interface StepInput {
+  readonly message: JobMessage;
+  readonly summary: OperationSummary | undefined;
+  readonly chunk: ChunkRecord | undefined;
+  readonly now: number;
+  readonly protectedUsers: readonly string[];
 }
 
 /**
- * One delivery of one chunk's message. The message only points: the record says who, what and
- * whether this stage may run now. Delivery is at least once, so each step starts from the chunk's
- * state, and the journal lets a delivery after a crash report what the earlier one did. A fault is
- * thrown so that the host redelivers the message (and, after `maxDequeueCount`, poisons it).
+ * The one decision of a delivery: from the operation's summary and the chunk's record as read now
+ * (the message only points), what this delivery does. Pure, so each rule is one line here.
  */
-export async function processJobMessage(
-  dependencies: JobStepDependencies,
-  message: JobMessage,
-): Promise<JobStepOutcome> {
-  const { store, clock } = dependencies;
-  const { operationId } = message;
-  const summary = await store.readSummary(operationId);
-  if (summary === undefined) return refused("unknownOperation");
-  if (summary.value.status !== "running") return refused("operationFinished");
-  if (message.chunk >= summary.value.chunkCount) return refused("unknownChunk");
-  if (!stagesFor(summary.value.spec).includes(message.stage)) return refused("stageNotInPlan");
-  const stored = await store.readChunk(operationId, message.chunk);
-  if (stored === undefined) return refused("unknownChunk");
-  const chunk = stored.value;
-  if (isTerminal(chunk.state)) {
-    await finishOperation(store, operationId, clock.now());
-    return { kind: "duplicate" };
-  }
-  if (message.stage === "act" && chunk.state !== "notified") return refused("actBeforeNotice");
+export function decideStep({ message, summary, chunk, now, protectedUsers }: StepInput): JobStep {
+  const refuse = (reason: RefusalReason): JobStep => ({ kind: "refuse", reason });
+  if (summary === undefined) return refuse("unknownOperation");
+  if (summary.status !== "running") return refuse("operationFinished");
+  if (message.chunk >= summary.chunkCount || chunk === undefined) return refuse("unknownChunk");
+  if (!stagesFor(summary.spec).includes(message.stage)) return refuse("stageNotInPlan");
+  if (isTerminal(chunk.state)) return { kind: "finish" };
+  if (message.stage === "act" && chunk.state !== "notified") return refuse("actBeforeNotice");
   if (message.stage === "notify" && chunk.state === "notified") {
-    if (chunk.actQueued) return { kind: "duplicate" };
-    await queueAct(dependencies, message, stored);
-    return { kind: "actQueued" };
+    return chunk.actQueued ? { kind: "nothing" } : { kind: "queueAct" };
   }
-  const now = clock.now();
   if (message.stage === "act" && chunk.actAfter !== undefined && now < chunk.actAfter) {
-    if (chunk.actAfter - now > earlyActToleranceMs) return refused("actBeforeGracePeriod");
-    await sendAct(dependencies, message, chunk.actAfter);
-    return { kind: "actRequeued" };
+    if (chunk.actAfter - now > earlyActToleranceMs) return refuse("actBeforeGracePeriod");
+    return { kind: "requeueAct", actAfter: chunk.actAfter };
   }
-  const order = chunkOrder(summary.value, chunk, message.stage);
-  const end = (ending: ChunkEnding): Promise<"ended" | "alreadyEnded"> =>
-    endChunk({ store, order, stored, ending, run: dependencies.run, now: () => clock.now() });
-  if (now >= summary.value.deadlineAt) {
-    const ended = await end({ kind: "deadlineExceeded" });
-    return { kind: ended === "ended" ? "deadlineExceeded" : "duplicate" };
-  }
-
-  const protectedNamed = findProtectedAccounts(order, dependencies.protectedUsers);
+  if (now >= summary.deadlineAt) return { kind: "end", ending: { kind: "deadlineExceeded" } };
+  const protectedNamed = findProtectedAccounts(chunkOrder(summary, chunk, message.stage), protectedUsers);
   if (protectedNamed.length > 0) {
     const failure = {
       code: "ProtectedAccount",
       message: `Refused as a whole: the chunk names accounts protected since the job was accepted (AVD_PROTECTED_USERS): ${protectedNamed.join(", ")}. Nothing more was done for its users.`,
     };
-    await end({ kind: "failed", failure });
-    return refused("protectedAccount");
+    return { kind: "end", ending: { kind: "failed", failure } };
   }
+  return { kind: "run" };
+}
+
+/**
+ * One delivery of one chunk's message: reads the records, decides the step (`decideStep`), takes
+ * it. Delivery is at least once, so each step starts from the chunk's state; every way the chunk
+ * ends goes through `endChunk`. A fault is thrown so that the host redelivers the message (and,
+ * after `maxDequeueCount`, poisons it).
+ */
+export async function runChunk(dependencies: JobStepDependencies, message: JobMessage): Promise<JobStepOutcome> {
+  const { store, clock } = dependencies;
+  const { operationId } = message;
+  const summary = await store.readSummary(operationId);
+  const inRange = summary !== undefined && message.chunk < summary.value.chunkCount;
+  const stored = inRange ? await store.readChunk(operationId, message.chunk) : undefined;
+  const now = clock.now();
+  const step = decideStep({
+    message,
+    summary: summary?.value,
+    chunk: stored?.value,
+    now,
+    protectedUsers: dependencies.protectedUsers,
+  });
+  if (step.kind === "refuse") return { kind: "refused", reason: step.reason };
+  // Past `decideStep`'s first checks, both records exist.
+  if (summary === undefined || stored === undefined) throw new Error("decideStep let a missing record through");
+  const order = chunkOrder(summary.value, stored.value, message.stage);
+  const end = (ending: ChunkEnding): Promise<"ended" | "alreadyEnded"> =>
+    endChunk({ store, order, stored, ending, run: dependencies.run, now: () => clock.now() });
+  switch (step.kind) {
+    case "finish":
+      await finishOperation(store, operationId, clock.now());
+      return { kind: "duplicate" };
+    case "nothing":
+      return { kind: "duplicate" };
+    case "queueAct":
+      await queueAct(dependencies, message, stored);
+      return { kind: "actQueued" };
+    case "requeueAct":
+      await sendAct(dependencies, message, step.actAfter);
+      return { kind: "actRequeued" };
+    case "end": {
+      const ended = await end(step.ending);
+      if (step.ending.kind === "failed") return { kind: "refused", reason: "protectedAccount" };
+      return { kind: ended === "ended" ? "deadlineExceeded" : "duplicate" };
+    }
+    case "run":
+      return run(dependencies, message, summary.value, stored, order, end, now);
+  }
+}
+
+/** Runs the engine on the chunk under the delivery's budget, then records the notice or ends the chunk. */
+async function run(
+  dependencies: JobStepDependencies,
+  message: JobMessage,
+  summary: OperationSummary,
+  stored: Versioned<ChunkRecord>,
+  order: SignOutOrder,
+  end: (ending: ChunkEnding) => Promise<"ended" | "alreadyEnded">,
+  now: number,
+): Promise<JobStepOutcome> {
+  const { store, clock } = dependencies;
+  const { operationId } = message;
   const before = message.stage === "notify" ? [] : await store.readJournal(operationId, message.chunk);
   const journal = createChunkJournal(store, operationId, message.chunk, message.stage, dependencies.run);
-  const jobLeftMs = summary.value.deadlineAt - now;
+  const jobLeftMs = summary.deadlineAt - now;
   const runMs = Math.min(jobLeftMs, dependencies.maxRunMs);
   const deadline = deadlineSignal(clock, runMs);
   // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
@@ -133,18 +190,20 @@ export async function processJobMessage(
     const after = await store.readJournal(operationId, message.chunk);
     const notified = countNotifications(notifiedSessions(after));
     const at = clock.now();
-    const next = (current: ChunkRecord): ChunkRecord => ({
-      ...current,
-      state: "notified",
-      notified,
-      actAfter: notified.sent > 0 ? at + summary.value.spec.gracePeriodMs : at,
-    });
     const written = await updateVersioned(
       `chunk ${message.chunk} of operation ${operationId}`,
       stored,
       () => store.readChunk(operationId, message.chunk),
       (value, etag) => store.writeChunk(operationId, value, etag),
-      (current) => (current.state === "queued" ? next(current) : undefined),
+      (current): ChunkRecord | undefined =>
+        current.state !== "queued"
+          ? undefined
+          : {
+              ...current,
+              state: "notified",
+              notified,
+              actAfter: notified.sent > 0 ? at + summary.spec.gracePeriodMs : at,
+            },
     );
     if (written.kind !== "written") return { kind: "duplicate" };
     // Read again for the version queueAct writes over.
@@ -153,7 +212,6 @@ export async function processJobMessage(
     await queueAct(dependencies, message, fresh);
     return { kind: "notified" };
   }
-
   const ended = await end({ kind: "ran", report, before });
   return { kind: ended === "ended" ? "done" : "duplicate" };
 }
