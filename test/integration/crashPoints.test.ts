@@ -354,8 +354,9 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
       {},
       {
         // Every later delivery waits on its first listing past its one-second budget and is thrown back.
-        beforeRestart: async () => {
+        beforeRestart: () => {
           listings = emulator.gate({ operation: "listHostPools" });
+          return Promise.resolve();
         },
         settings: { AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1" },
         started: (host) => (second = host),

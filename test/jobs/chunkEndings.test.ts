@@ -145,7 +145,10 @@ describe("a delivery that finds the deadline passed", () => {
         return read;
       },
     };
-    const late = { now: () => Date.now() + 7200 * 1000 + 1000, sleep: systemClock.sleep };
+    const late = {
+      now: () => Date.now() + 7200 * 1000 + 1000,
+      sleep: (ms: number, signal?: AbortSignal) => systemClock.sleep(ms, signal),
+    };
     const outcome = await runChunk(
       {
         store,
