@@ -18,7 +18,8 @@ let hosts: AppHosts;
 /**
  * The consumer's Table writes in an uninterrupted run of alice's job, each a crash point below: 3
  * intent batches and 3 outcome batches (one per host pool acted in), the journal's verified
- * outcomes, the chunk, the summary. The first test counts them, so a change shows there first.
+ * outcomes, the chunk, the summary (finished by the consumer or, first, by a status read). The
+ * first test counts them, so a change shows there first.
  */
 const consumerWritesOfAJob = 9;
 /** As the first test measured them. */
@@ -222,7 +223,11 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
     consumerWrites = proxy.writes() - before - acceptWrites;
     // Accept: the table and the record. Consumer: intents and outcomes for each of 3 pools, the chunk, the summary.
     assert.equal(acceptWrites, 2);
-    assert.equal(consumerWrites, consumerWritesOfAJob, "the crash points below are each of these writes");
+    // One more when a status read sees the chunk ended before the consumer finishes the summary, and finishes it.
+    assert.ok(
+      consumerWrites === consumerWritesOfAJob || consumerWrites === consumerWritesOfAJob + 1,
+      `the crash points below are each of these writes: ${consumerWrites}`,
+    );
     assert.equal(deletes, 4);
   });
 
