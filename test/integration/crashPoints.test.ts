@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { after, afterEach, before, describe, it } from "node:test";
+import { TableClient } from "@azure/data-tables";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
-import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
-import type { LocalHostProcess } from "../local/localHostProcess";
+import { jobQueueName, operationsTableName, poisonQueueName } from "../../src/lib/jobs/jobNames";
+import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
 import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
 import { startTableFaultProxy, type TableFaultProxy } from "../support/tableFaultProxy";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
@@ -14,7 +15,14 @@ let emulator: RunningEmulator;
 let azurite: AzuriteInstance;
 let proxy: TableFaultProxy;
 let hosts: AppHosts;
-/** The consumer's Table writes in an uninterrupted run of the job (measured by the first test). */
+/**
+ * The consumer's Table writes in an uninterrupted run of alice's job, each a crash point below: 3
+ * intent batches and 3 outcome batches (one per host pool acted in), the journal's verified
+ * outcomes, the chunk, the summary (finished by the consumer or, first, by a status read). The
+ * first test counts them, so a change shows there first.
+ */
+const consumerWritesOfAJob = 9;
+/** As the first test measured them. */
 let consumerWrites = 0;
 
 before(async () => {
@@ -36,8 +44,8 @@ after(async () => {
 });
 
 /** The app's Table traffic goes through the proxy; queues go straight to Azurite. */
-const startHost = (): Promise<LocalHostProcess> =>
-  hosts.start({ AzureWebJobsStorage: proxy.connectionString(azurite.connectionString) });
+const startHost = (settings: Record<string, string> = {}): Promise<LocalHostProcess> =>
+  hosts.start({ AzureWebJobsStorage: proxy.connectionString(azurite.connectionString), ...settings });
 
 function remaining(): string[] {
   return emulator
@@ -86,12 +94,14 @@ async function whenFinished(location: string, stop: AbortSignal): Promise<undefi
 
 /**
  * Accepts alice's sign-out on a first host and arms `crash`; when it fires, SIGKILLs the host and
- * starts a second one. Undefined when the job finished before the crash point was reached.
+ * starts a second one. Undefined when the job finished before the crash point was reached: a
+ * failure of the test (each crash point is a write or a call every run makes).
  */
 async function crashAndRestart(
   crash: () => Promise<() => void>,
   disarm: () => void = () => undefined,
   extra: Record<string, unknown> = {},
+  restart: Restart = {},
 ): Promise<string | undefined> {
   emulator.load(tenantScenario());
   // A message an earlier run's host left behind (killed before it came back) must not run in this one.
@@ -101,7 +111,7 @@ async function crashAndRestart(
   // test, not by timing (a scan opens at once: no gathering window holds a lone request back).
   const listing = emulator.gate({ operation: "listHostPools" });
   const accepted = await postAsync(first, { userPrincipalName: "alice@contoso.com", ...extra });
-  assert.equal(accepted.status, 202);
+  assert.equal(accepted.status, 202, accepted.status === 202 ? "" : await accepted.text());
   const location = accepted.headers.get("location")!;
   const armed = crash();
   await listing.arrived(2);
@@ -116,8 +126,89 @@ async function crashAndRestart(
   }
   await first.kill("SIGKILL");
   afterKill();
-  const second = await startHost();
+  await restart.beforeRestart?.(operationIdOf(location));
+  const second = await startHost(restart.settings);
+  restart.started?.(second);
   return location.replace(first.url, second.url);
+}
+
+interface Restart {
+  /** Between the kill and the second host's start. */
+  readonly beforeRestart?: (operationId: string) => Promise<void>;
+  /** The second host's extra settings. */
+  readonly settings?: Record<string, string>;
+  readonly started?: (host: LocalHostProcess) => void;
+}
+
+function operationIdOf(location: string): string {
+  return decodeURIComponent(new URL(location).pathname.split("/").pop() ?? "");
+}
+
+/**
+ * The crash point "after the deletes": every one of alice's sessions deleted, and the job in its
+ * verification, listing HP-Alpha again (HP-Alpha's first listing ended before its deletes, so the
+ * listing held is the verification's). Its outcomes are journaled; nothing says they were verified.
+ */
+async function duringVerification(): Promise<() => void> {
+  const lastDelete = emulator.gate({ method: "DELETE", skip: 3 });
+  await lastDelete.arrived();
+  const relisting = emulator.gate({ operation: "listUserSessions", hostPool: "HP-Alpha" });
+  lastDelete.release();
+  await relisting.arrived();
+  assert.deepEqual(remaining(), everyoneButAlice, "every delete landed before the crash");
+  return () => relisting.release();
+}
+
+/** The job's deadline, as its record holds it, moved into the past: the next delivery comes after it. */
+async function passDeadline(operationId: string): Promise<void> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, operationsTableName, {
+    allowInsecureConnection: true,
+  });
+  await table.updateEntity(
+    { partitionKey: operationId, rowKey: "operation", deadlineAt: new Date(Date.now() - 1000).toISOString() },
+    "Merge",
+  );
+}
+
+type Counts = Record<string, number>;
+interface ReportBody {
+  status: string;
+  counts: Counts;
+  users: { userPrincipalName: string; status: string; counts: Counts; sessions?: { outcome: string }[] }[];
+  sessions: { outcome: string; verified?: boolean; error?: { code: string } }[];
+}
+
+/** The counts a list of sessions gives (those the report counts by outcome, and verified). */
+function countsOf(sessions: readonly { outcome: string; verified?: boolean }[]): Counts {
+  const count = (outcome: string): number => sessions.filter((session) => session.outcome === outcome).length;
+  return {
+    sessionsFound: sessions.length,
+    signedOut: count("signedOut"),
+    alreadyGone: count("alreadyGone"),
+    failed: count("failed"),
+    deadlineExceeded: count("deadlineExceeded"),
+    stillPresent: count("stillPresent"),
+    verified: sessions.filter((session) => session.verified === true).length,
+  };
+}
+
+function pick(counts: Counts, like: Counts): Counts {
+  return Object.fromEntries(Object.keys(like).map((key) => [key, counts[key] ?? 0]));
+}
+
+/** A full answer that agrees with itself: its counts and each user's count the sessions it lists. */
+function assertAgrees(body: ReportBody): void {
+  const expected = countsOf(body.sessions);
+  assert.deepEqual(pick(body.counts, expected), expected, "the counts count the sessions listed");
+  for (const user of body.users) {
+    const own = countsOf(user.sessions ?? []);
+    assert.deepEqual(pick(user.counts, own), own, `${user.userPrincipalName}'s counts count their sessions`);
+  }
+}
+
+async function answer(url: string): Promise<{ status: number; body: ReportBody }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as ReportBody };
 }
 
 describe("asynchronous sign-out: the local host killed (SIGKILL) at every write point of a chunk's life", () => {
@@ -132,14 +223,16 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
     consumerWrites = proxy.writes() - before - acceptWrites;
     // Accept: the table and the record. Consumer: intents and outcomes for each of 3 pools, the chunk, the summary.
     assert.equal(acceptWrites, 2);
-    assert.ok(proxy.writes() - before - acceptWrites >= 8, `${proxy.writes() - before - acceptWrites} writes`);
+    // One more when a status read sees the chunk ended before the consumer finishes the summary, and finishes it.
+    assert.ok(
+      consumerWrites === consumerWritesOfAJob || consumerWrites === consumerWritesOfAJob + 1,
+      `the crash points below are each of these writes: ${consumerWrites}`,
+    );
     assert.equal(deletes, 4);
   });
 
-  // Consumer writes: 3 intent batches, 3 outcome batches, the chunk, the summary; a point past the
-  // last write of this run (the first test counts them) is skipped.
-  for (let nth = 1; nth <= 10; nth++) {
-    it(`finishes with exact counts after a crash right after the consumer's Table write ${nth}`, async (t) => {
+  for (let nth = 1; nth <= consumerWritesOfAJob; nth++) {
+    it(`finishes with exact counts after a crash right after the consumer's Table write ${nth}`, async () => {
       const location = await crashAndRestart(
         async () => {
           await proxy.holdAfterWrite(nth);
@@ -147,10 +240,7 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
         },
         () => proxy.cancelHold(),
       );
-      if (location === undefined) {
-        t.skip(`the job made fewer than ${nth} writes this time (${consumerWrites} when counted)`);
-        return;
-      }
+      assert.ok(location !== undefined, `the job finished without write ${nth} (${consumerWrites} when counted)`);
       await assertExactlySignedOut(location);
     });
   }
@@ -176,7 +266,7 @@ describe("a notify-first job: the local host killed after each write of its noti
   const notifyFirst = { notify: { title: "Leaving", message: "You will be signed out." }, gracePeriodSeconds: 1 };
   // 3 intent batches, 3 outcome batches, the chunk marked notified, the act message marked queued.
   for (let nth = 1; nth <= 8; nth++) {
-    it(`finishes with exact counts after a crash right after the notice stage's Table write ${nth}`, async (t) => {
+    it(`finishes with exact counts after a crash right after the notice stage's Table write ${nth}`, async () => {
       const location = await crashAndRestart(
         async () => {
           await proxy.holdAfterWrite(nth);
@@ -185,13 +275,113 @@ describe("a notify-first job: the local host killed after each write of its noti
         () => proxy.cancelHold(),
         notifyFirst,
       );
-      if (location === undefined) {
-        t.skip(`the job finished before its write ${nth}`);
-        return;
-      }
+      assert.ok(location !== undefined, `the job finished without its write ${nth}`);
       await assertExactlySignedOut(location);
     });
   }
+});
+
+describe("a chunk killed after its deletes keeps what they did, however it ends", () => {
+  const nobody = Array.from({ length: 100 }, (_, i) => `nobody${i}@contoso.com`);
+
+  it("marks each session verified when the next delivery's listing no longer shows it (killed during verification)", async () => {
+    const location = await crashAndRestart(duringVerification);
+    assert.ok(location !== undefined, "the job cannot finish while its verification listing is held");
+    await assertExactlySignedOut(location);
+    const done = await answer(location);
+    assertAgrees(done.body);
+    assert.equal(done.body.counts.verified, 4, JSON.stringify(done.body.sessions));
+    assert.equal(done.body.users[0]?.counts.verified, 4);
+  });
+
+  it("reports the 4 sign-outs when the message comes back after the job's deadline: 504, in the compact and the full answer", async () => {
+    let second: LocalHostProcess | undefined;
+    const location = await crashAndRestart(
+      duringVerification,
+      undefined,
+      // More than 100 users: the default answer is the compact one (undefined drops the single-user field).
+      { userPrincipalName: undefined, userPrincipalNames: ["alice@contoso.com", ...nobody] },
+      { beforeRestart: passDeadline, started: (host) => (second = host) },
+    );
+    assert.ok(location !== undefined && second !== undefined);
+    await second.waitFor("the redelivery past the deadline", (m) => isQueueEvent(m, "completed", jobQueueName));
+    const compact = await answer(location);
+    assert.equal(compact.status, 504);
+    assert.equal(compact.body.status, "deadlineExceeded");
+    assert.equal(compact.body.counts.sessionsFound, 4, JSON.stringify(compact.body.counts));
+    assert.equal(compact.body.counts.signedOut, 4);
+    const alice = compact.body.users.find((user) => user.userPrincipalName === "alice@contoso.com");
+    assert.deepEqual(alice?.counts, { sessionsFound: 4, signedOut: 4 });
+    assert.equal(alice?.status, "deadlineExceeded", "the chunk did not finish: not every session is known to be found");
+    const full = await answer(`${location}&detail=full`);
+    assert.equal(full.status, 504);
+    assertAgrees(full.body);
+    assert.deepEqual(
+      full.body.sessions.map((session) => session.outcome),
+      ["signedOut", "signedOut", "signedOut", "signedOut"],
+    );
+    assert.equal(full.body.counts.signedOut, 4);
+    assert.deepEqual(remaining(), everyoneButAlice);
+  });
+
+  it("reports the 4 sign-outs at the first read past the deadline, while the killed delivery's message is away", async () => {
+    const location = await crashAndRestart(
+      duringVerification,
+      undefined,
+      { userPrincipalName: undefined, userPrincipalNames: ["alice@contoso.com", ...nobody] },
+      {
+        beforeRestart: async (operationId) => {
+          await passDeadline(operationId);
+          // The message never comes back: only the status read can end the chunk.
+          await QueueServiceClient.fromConnectionString(azurite.connectionString)
+            .getQueueClient(jobQueueName)
+            .clearMessages();
+        },
+      },
+    );
+    assert.ok(location !== undefined);
+    const compact = await answer(location);
+    assert.equal(compact.status, 504);
+    assert.equal(compact.body.counts.signedOut, 4, JSON.stringify(compact.body.counts));
+    const alice = compact.body.users.find((user) => user.userPrincipalName === "alice@contoso.com");
+    assert.deepEqual(alice?.counts, { sessionsFound: 4, signedOut: 4 });
+    const full = await answer(`${location}&detail=full`);
+    assertAgrees(full.body);
+    assert.equal(full.body.counts.signedOut, 4);
+  });
+
+  it("reports the 4 sign-outs when every later delivery fails and the message is poisoned: 502 with the reason", async () => {
+    let second: LocalHostProcess | undefined;
+    let listings: { release(): void } | undefined;
+    const location = await crashAndRestart(
+      duringVerification,
+      undefined,
+      {},
+      {
+        // Every later delivery waits on its first listing past its one-second budget and is thrown back.
+        beforeRestart: () => {
+          listings = emulator.gate({ operation: "listHostPools" });
+          return Promise.resolve();
+        },
+        settings: { AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1" },
+        started: (host) => (second = host),
+      },
+    );
+    assert.ok(location !== undefined && second !== undefined);
+    await second.waitFor("the poison message to be handled", (m) => isQueueEvent(m, "completed", poisonQueueName));
+    listings?.release();
+    const done = await answer(location);
+    assert.equal(done.status, 502);
+    assert.equal(done.body.status, "failed");
+    assertAgrees(done.body);
+    assert.equal(done.body.counts.sessionsFound, 4);
+    assert.equal(done.body.counts.signedOut, 4, JSON.stringify(done.body.sessions));
+    assert.equal(done.body.users[0]?.counts.signedOut, 4);
+    assert.equal(done.body.users[0]?.status, "failed");
+    const failures = (done.body as unknown as { operation: { failures: { code: string }[] } }).operation.failures;
+    assert.equal(failures[0]?.code, "MessageFailedRepeatedly");
+    assert.deepEqual(remaining(), everyoneButAlice);
+  });
 });
 
 describe("asynchronous sign-out while Table storage is unavailable", () => {

@@ -129,7 +129,11 @@ describe("notify first", () => {
     const deletes = (): number => harness.emulator.calls().filter((c) => c.operation === "deleteUserSession").length;
     assert.equal(deletes(), 1, "a host pool without a delivered message (HP-Gamma) does not wait");
     clock.advance(29_999);
-    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(
+      clock.remaining().filter((ms) => ms === 1).length,
+      2,
+      "both pools still wait out the grace period's last millisecond",
+    );
     assert.equal(deletes(), 1, "nothing is touched before the grace period ends");
     clock.advance(1);
     const result = await pending;

@@ -79,12 +79,13 @@ export async function openScan(clock: ManualClock): Promise<void> {
  * request's deadline stands the whole time), the clock moves to the earliest one's end — which is
  * the deadline's, once nothing else comes first.
  */
-export async function settle<T>(clock: ManualClock, work: Promise<T>, standing = 0): Promise<T> {
+export async function settle<T>(clock: ManualClock, work: Promise<T>, standing = 0, steps = 10_000): Promise<T> {
   let done = false;
   const finished = work.finally(() => {
     done = true;
   });
-  while (!done) {
+  for (let step = 0; !done; step++) {
+    if (step === steps) throw new Error(`the work was still sleeping after the clock moved ${steps} times`);
     await eventually(
       () => done || clock.pending() > standing,
       () => `the work to sleep or finish (${clock.pending()} sleeps)`,

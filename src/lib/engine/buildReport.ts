@@ -33,7 +33,8 @@ export interface RequestOutcome {
   readonly finishedAtMs: number;
 }
 
-function sortSessions(sessions: readonly SessionResult[]): SessionResult[] {
+/** The one order of sessions in every report, synchronous or asynchronous: natural, by every segment of the session's key (sh-9 before sh-10). */
+export function sortSessions(sessions: readonly SessionResult[]): SessionResult[] {
   return sessions
     .map((session) => ({
       session,

@@ -2,13 +2,9 @@ import { logEvent } from "../base/logEvents";
 import type { HttpRequest, InvocationContext, HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import { buildOperationReport, compactAboveUsers, describeProgress, journalSession } from "../jobs/aggregateOperation";
-import { finishOperation } from "../jobs/finishOperation";
 import { operationIdPattern } from "../jobs/jobMessage";
-import { isTerminal, type ChunkRecord, type OperationSummary } from "../jobs/operationRecord";
-import { decideOperationStatus } from "../jobs/operationStatus";
-import { createOperationStore, type OperationStore } from "../jobs/operationStore";
-import { statusTokenMatches } from "../jobs/operationToken";
+import { readOperation } from "../jobs/readOperation";
+import { createTableOperationStore } from "../jobs/tableOperationStore";
 import {
   configurationErrorResponse,
   operationAcceptedResponse,
@@ -73,113 +69,64 @@ export function createOperationStatusHandler(loadRuntime: () => Result<AsyncRunt
       logEvent(context, "error", { event: "userSignoutOperation.configurationError", invocationId, ...storage.error });
       return configurationErrorResponse(storage.error, invocationId);
     }
-    const store = createOperationStore(storage.value.table);
-    let summary: OperationSummary | undefined;
-    try {
-      summary = (await store.readSummary(operationId))?.value;
-    } catch (error) {
-      return storageUnavailable(context, request, operationId, error);
+    const read = await readOperation(
+      createTableOperationStore(storage.value.table),
+      { operationId, token, detail: detail.detail, page: detail.page, run: `status/${invocationId}` },
+      () => runtime.clock.now(),
+    );
+    switch (read.kind) {
+      case "notFound":
+        return operationNotFoundResponse(invocationId);
+      case "unavailable":
+        return storageUnavailable(context, request, operationId, read.error);
+      case "page": {
+        const next = new URL(request.url);
+        next.searchParams.set("page", String(read.page + 1));
+        const page: OperationSessionsPageBody = {
+          operationId,
+          status: read.status,
+          page: read.page,
+          pages: read.pages,
+          ...(read.page + 1 < read.pages ? { nextPage: next.toString() } : {}),
+          sessions: [...read.sessions],
+        };
+        return operationPageResponse(page);
+      }
+      case "running": {
+        const { summary, progress } = read;
+        const body: OperationProgressBody = {
+          operationId,
+          status: "running",
+          ...progress,
+          statusUrl: request.url,
+          createdAt: new Date(summary.createdAt).toISOString(),
+          expiresAt: new Date(summary.expiresAt).toISOString(),
+        };
+        const waitingUntil = progress.waitingUntil === undefined ? undefined : Date.parse(progress.waitingUntil);
+        return operationAcceptedResponse(
+          request.url,
+          retryAfterSeconds(waitingUntil, runtime.clock.now()),
+          body,
+          false,
+        );
+      }
+      case "finished": {
+        const { summary, report } = read;
+        const body: OperationReportBody = {
+          ...report,
+          users: [...report.users],
+          ...(report.detail === "full" ? {} : { sessionPages: summary.chunkCount }),
+          operation: {
+            operationId,
+            status: report.status,
+            createdAt: new Date(summary.createdAt).toISOString(),
+            ...(summary.completedAt === undefined ? {} : { completedAt: new Date(summary.completedAt).toISOString() }),
+            expiresAt: new Date(summary.expiresAt).toISOString(),
+            failures: [...read.failures],
+          },
+        };
+        return operationReportResponse(body);
+      }
     }
-    if (summary === undefined || !statusTokenMatches(token, summary.tokenHash)) {
-      return operationNotFoundResponse(invocationId);
-    }
-    const now = runtime.clock.now();
-    if (now >= summary.expiresAt) {
-      await store.delete(operationId).catch(() => undefined);
-      return operationNotFoundResponse(invocationId);
-    }
-    let chunks: ChunkRecord[];
-    try {
-      chunks = await store.readChunks(operationId);
-    } catch (error) {
-      return storageUnavailable(context, request, operationId, error);
-    }
-    summary = await finishIfDone(store, summary, chunks, now);
-    if (detail.detail === "sessions") {
-      return sessionsPage(store, request, summary, detail.page, now, context);
-    }
-    if (summary.status === "running" && now < summary.deadlineAt) {
-      const progress = describeProgress(summary, chunks, now);
-      const body: OperationProgressBody = {
-        operationId,
-        status: "running",
-        ...progress,
-        statusUrl: request.url,
-        createdAt: new Date(summary.createdAt).toISOString(),
-        expiresAt: new Date(summary.expiresAt).toISOString(),
-      };
-      const waitingUntil = progress.waitingUntil === undefined ? undefined : Date.parse(progress.waitingUntil);
-      return operationAcceptedResponse(request.url, retryAfterSeconds(waitingUntil, now), body, false);
-    }
-    const full = detail.detail === "full" || summary.userCount <= compactAboveUsers;
-    let journal;
-    try {
-      journal = full ? await store.readJournal(operationId) : undefined;
-    } catch (error) {
-      return storageUnavailable(context, request, operationId, error);
-    }
-    const report = buildOperationReport(summary, chunks, now, { journal });
-    const body: OperationReportBody = {
-      ...report,
-      users: [...report.users],
-      ...(full ? {} : { sessionPages: summary.chunkCount }),
-      operation: {
-        operationId,
-        status: report.status,
-        createdAt: new Date(summary.createdAt).toISOString(),
-        ...(summary.completedAt === undefined ? {} : { completedAt: new Date(summary.completedAt).toISOString() }),
-        expiresAt: new Date(summary.expiresAt).toISOString(),
-        failures: [
-          ...summary.failures,
-          ...chunks.flatMap((chunk) => (chunk.failure === undefined ? [] : [chunk.failure])),
-        ],
-      },
-    };
-    return operationReportResponse(body);
   });
-}
-
-/**
- * Every chunk is finished but the summary still says running (a crash between the last chunk's
- * write and the finish): the status read finishes it, and answers as finished even if that write fails.
- */
-async function finishIfDone(
-  store: OperationStore,
-  summary: OperationSummary,
-  chunks: readonly ChunkRecord[],
-  now: number,
-): Promise<OperationSummary> {
-  if (summary.status !== "running") return summary;
-  if (chunks.length < summary.chunkCount || !chunks.every((chunk) => isTerminal(chunk.state))) return summary;
-  await finishOperation(store, summary.operationId, now, chunks).catch(() => false);
-  return { ...summary, status: decideOperationStatus(summary, chunks, now), completedAt: summary.completedAt ?? now };
-}
-
-async function sessionsPage(
-  store: OperationStore,
-  request: HttpRequest,
-  summary: OperationSummary,
-  page: number,
-  now: number,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  if (page >= summary.chunkCount) return operationNotFoundResponse(context.invocationId);
-  let entries;
-  try {
-    entries = await store.readJournal(summary.operationId, page);
-  } catch (error) {
-    return storageUnavailable(context, request, summary.operationId, error);
-  }
-  const next = new URL(request.url);
-  next.searchParams.set("page", String(page + 1));
-  const running = summary.status === "running" && now < summary.deadlineAt;
-  const body: OperationSessionsPageBody = {
-    operationId: summary.operationId,
-    status: running ? "running" : summary.status === "running" ? "deadlineExceeded" : summary.status,
-    page,
-    pages: summary.chunkCount,
-    ...(page + 1 < summary.chunkCount ? { nextPage: next.toString() } : {}),
-    sessions: entries.map(journalSession),
-  };
-  return operationPageResponse(body);
 }

@@ -7,7 +7,8 @@ import { chunkUsers } from "./chunkUsers";
 import { encodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
 import type { JobSpec, OperationSummary } from "./operationRecord";
-import { createOperationStore } from "./operationStore";
+import { updateSummary } from "./operationStore";
+import { createTableOperationStore } from "./tableOperationStore";
 import { hashStatusToken, newOperationId, newStatusToken } from "./operationToken";
 
 export interface AcceptJobSettings {
@@ -58,7 +59,7 @@ export async function acceptSignOutJob(
   input: { readonly spec: JobSpec; readonly users: readonly RequestedUser[] },
   settings: AcceptJobSettings,
 ): Promise<Result<AcceptedOperation, AcceptFailure>> {
-  const store = createOperationStore(storage.table);
+  const store = createTableOperationStore(storage.table);
   const operationId = newOperationId();
   const token = newStatusToken();
   const createdAt = settings.now();
@@ -103,14 +104,12 @@ export async function acceptSignOutJob(
       ),
     );
   } catch (cause) {
-    await store
-      .updateSummary(operationId, (current) => ({
-        ...current,
-        status: "failed",
-        completedAt: settings.now(),
-        failures: [{ code: "QueueUnavailable", message: "The job could not be queued. Send it again." }],
-      }))
-      .catch(() => undefined);
+    await updateSummary(store, operationId, (current) => ({
+      ...current,
+      status: "failed",
+      completedAt: settings.now(),
+      failures: [{ code: "QueueUnavailable", message: "The job could not be queued. Send it again." }],
+    })).catch(() => undefined);
     return err({ code: "QueueUnavailable", message: "The job could not be queued; send it again.", cause });
   }
   return ok({ operationId, token, createdAt, expiresAt: summary.expiresAt, chunks: chunks.length });

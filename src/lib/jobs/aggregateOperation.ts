@@ -1,8 +1,7 @@
 import { msToSeconds } from "../base/duration";
-import { countSessions, requestedNames, sessionsOfUsers } from "../engine/buildReport";
+import { countSessions, requestedNames, sessionsOfUsers, sortSessions } from "../engine/buildReport";
 import type { OperationPhase, OperationProgress } from "./operationProgress";
 import { notifiesFirst } from "../engine/stagePlan";
-import { sessionKey } from "../engine/sessionKey";
 import type { ReportedError, SessionResult, SignOutReport, SignOutStatus } from "../engine/signOutReport";
 import { decideOperationStatus } from "./operationStatus";
 import type {
@@ -113,6 +112,14 @@ function chunkErrors(chunks: readonly ChunkRecord[]): ReportedError[] {
     });
 }
 
+function userWithSessions(
+  mode: OperationSummary["spec"]["mode"],
+  user: CompactUser,
+  sessions: SessionResult[],
+): SignOutReport["users"][number] {
+  return { ...user, counts: countSessions(mode, sessions), sessions };
+}
+
 /** Counts without their zeros: a compact user's entry says only what happened. */
 function nonZero(counts: SessionCounts): Partial<SessionCounts> {
   return Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== 0));
@@ -152,16 +159,20 @@ export function buildOperationReport(
   const { spec } = summary;
   const status = summary.status === "running" ? decideOperationStatus(summary, chunks, now) : summary.status;
   const results = chunks.flatMap((chunk) => (chunk.result === undefined ? [] : [chunk.result]));
-  const first = results[0];
+  // A chunk closed without a run (deadline, poison) scanned nothing: the scan's facts come from one that ran.
+  const first = results.find((result) => result.hostPoolsScanned > 0) ?? results[0];
   const users = usersOf(summary, chunks);
   const allUsers = chunks.flatMap((chunk) => chunk.users);
-  const counts = results.reduce((total, result) => addCounts(total, result.counts), countSessions(spec.mode, []));
+  const fromResults = results.reduce((total, result) => addCounts(total, result.counts), countSessions(spec.mode, []));
   const end = summary.completedAt ?? now;
   const full = options.journal !== undefined;
   const sessions = full
-    ? options.journal.map(journalSession).sort((a, b) => (sessionKey(a) < sessionKey(b) ? -1 : 1))
+    ? sortSessions(options.journal.map(journalSession))
     : results.flatMap((result) => result.problemSessions);
   const owned = full ? sessionsOfUsers(users, sessions) : [];
+  // The full answer counts what it lists, so its counts and sessions agree whatever order two
+  // deliveries of one chunk wrote in.
+  const counts = full ? countSessions(spec.mode, sessions) : fromResults;
   const notListed = results.reduce(
     (total, result) => total + result.problemSessionCount - result.problemSessions.length,
     0,
@@ -193,7 +204,7 @@ export function buildOperationReport(
       ...counts,
     },
     users: users.map((user, index): SignOutReport["users"][number] | CompactUserView =>
-      full ? { ...user, sessions: owned[index] ?? [] } : { ...user, counts: nonZero(user.counts) },
+      full ? userWithSessions(spec.mode, user, owned[index] ?? []) : { ...user, counts: nonZero(user.counts) },
     ),
     sessions,
     ...(full || notListed === 0 ? {} : { sessionsNotListed: notListed }),

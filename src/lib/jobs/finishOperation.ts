@@ -1,6 +1,6 @@
 import { decideOperationStatus } from "./operationStatus";
 import { isTerminal, type ChunkRecord } from "./operationRecord";
-import type { OperationStore } from "./operationStore";
+import { updateSummary, type OperationStore } from "./operationStore";
 
 /**
  * Once every chunk is finished, the summary takes the operation's final status. Idempotent and
@@ -19,7 +19,7 @@ export async function finishOperation(
   if (summary.value.status !== "running") return true;
   const chunks = known ?? (await store.readChunks(operationId));
   if (chunks.length < summary.value.chunkCount || !chunks.every((chunk) => isTerminal(chunk.state))) return false;
-  await store.updateSummary(operationId, (current) =>
+  await updateSummary(store, operationId, (current) =>
     current.status !== "running"
       ? undefined
       : { ...current, status: decideOperationStatus(current, chunks, now), completedAt: now },

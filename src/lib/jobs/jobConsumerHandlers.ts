@@ -8,8 +8,9 @@ import type { Result } from "../base/result";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { decodeJobMessage } from "./jobMessage";
 import type { JobStorage } from "./jobStorage";
-import { createOperationStore, type OperationStore } from "./operationStore";
-import { processJobMessage, recordDeliveryFailure } from "./processJobMessage";
+import type { OperationStore } from "./operationStore";
+import { createTableOperationStore } from "./tableOperationStore";
+import { runChunk, recordDeliveryFailure } from "./runChunk";
 import { processPoisonMessage } from "./processPoisonMessage";
 
 /** What the consumer needs of the instance's runtime (the composition root provides it). */
@@ -41,7 +42,7 @@ function load(loadRuntime: LoadJobRuntime): {
     runtime: runtime.value,
     settings: settings.value,
     storage: storage.value,
-    store: createOperationStore(storage.value.table),
+    store: createTableOperationStore(storage.value.table),
   };
 }
 
@@ -59,7 +60,7 @@ export function createJobConsumerHandler(loadRuntime: LoadJobRuntime): QueueHand
     const dequeueCount = typeof delivered === "number" ? delivered : undefined;
     const { runtime, settings, storage, store } = load(loadRuntime);
     try {
-      const outcome = await processJobMessage(
+      const outcome = await runChunk(
         {
           store,
           sendMessage: (text, options) => storage.queue.sendMessage(text, options),
@@ -121,7 +122,12 @@ export function createPoisonHandler(loadRuntime: LoadJobRuntime): QueueHandler {
       return;
     }
     const { runtime, store } = load(loadRuntime);
-    const outcome = await processPoisonMessage(store, message.value, () => runtime.clock.now());
+    const outcome = await processPoisonMessage(
+      store,
+      message.value,
+      () => runtime.clock.now(),
+      `${context.invocationId}/${randomUUID()}`,
+    );
     const fields = { operationId: message.value.operationId, chunk: message.value.chunk, stage: message.value.stage };
     if (outcome.kind === "refused") {
       logEvent(context, "warn", { event: "userSignoutJobPoison.refused", reason: outcome.reason, ...fields });

@@ -123,6 +123,15 @@ export interface JournalEntry {
   readonly outcomeRun?: string | undefined;
 }
 
+/** What one delivery of a chunk hands the engine: the operation's request with the chunk's users. */
+export function chunkOrder(
+  summary: OperationSummary,
+  chunk: Pick<ChunkRecord, "users">,
+  stage: SignOutOrder["stage"],
+): SignOutOrder {
+  return { ...summary.spec, operationId: summary.operationId, users: chunk.users, stage };
+}
+
 export const summaryRowKey = "operation";
 
 export function chunkRowKey(chunk: number): string {

@@ -1,9 +1,10 @@
 import { stagesFor } from "../engine/stagePlan";
+import { endChunk } from "./endChunk";
 import { finishOperation } from "./finishOperation";
 import type { JobMessage } from "./jobMessage";
-import { isTerminal } from "./operationRecord";
+import { chunkOrder, isTerminal } from "./operationRecord";
 import type { OperationStore } from "./operationStore";
-import type { RefusalReason } from "./processJobMessage";
+import type { RefusalReason } from "./runChunk";
 
 /** The host's `maxDequeueCount` (host.json `extensions.queues.maxDequeueCount`, default 5). */
 export const maxDequeueCount = 5;
@@ -14,7 +15,8 @@ export type PoisonOutcome =
 
 /**
  * A chunk's message failed on every delivery and the host moved it to the poison queue: the chunk
- * is marked failed with the last error, and the operation finishes once its other chunks have.
+ * ends failed with the last error (what its deliveries did, read from the journal, is kept), and the
+ * operation finishes once its other chunks have.
  * This function has no poison queue of its own (the host gives a `-poison` queue none): a throw
  * leaves its message invisible for the lease, after which it comes back and is tried again.
  */
@@ -22,6 +24,8 @@ export async function processPoisonMessage(
   store: OperationStore,
   message: JobMessage,
   now: () => number,
+  /** Who handles it: the journal tags the outcomes it resolves with it. */
+  run: string,
 ): Promise<PoisonOutcome> {
   const summary = await store.readSummary(message.operationId);
   if (summary === undefined) return { kind: "refused", reason: "unknownOperation" };
@@ -40,10 +44,7 @@ export async function processPoisonMessage(
     code: "MessageFailedRepeatedly",
     message: `The ${message.stage} step for the chunk's ${stored.value.users.length} users failed ${stored.value.attempts} times and was moved to the poison queue; last error: ${lastError}`,
   };
-  if (!(await store.writeChunk(message.operationId, { ...stored.value, state: "failed", failure }, stored.etag))) {
-    // Someone changed the chunk meanwhile; thrown, so the message returns after its lease to look again.
-    throw new Error(`chunk ${message.chunk} of operation ${message.operationId} changed while being marked failed`);
-  }
-  await finishOperation(store, message.operationId, now());
-  return { kind: "markedFailed" };
+  const order = chunkOrder(summary.value, stored.value, message.stage);
+  const ended = await endChunk({ store, order, stored, ending: { kind: "failed", failure }, run, now });
+  return { kind: ended === "ended" ? "markedFailed" : "alreadyFinished" };
 }

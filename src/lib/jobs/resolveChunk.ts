@@ -1,4 +1,5 @@
-import { countSessions, reportWithSessions } from "../engine/buildReport";
+import { countNotifications, countSessions, reportWithSessions, sessionsOfUsers } from "../engine/buildReport";
+import type { SignOutMode } from "../engine/signOutMode";
 import { sessionKey } from "../engine/sessionKey";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import {
@@ -14,6 +15,9 @@ import { chunkResultBounds, type ChunkResult, type JournalEntry } from "./operat
 const actOutcomes: ReadonlySet<SessionOutcome> = new Set(
   sessionOutcomes.filter((outcome) => outcome !== "pendingAction"),
 );
+
+/** Outcomes a listing that no longer shows the session confirms (as the engine's verification does). */
+const verifiable: ReadonlySet<SessionOutcome> = new Set(["signedOut", "disconnected", "alreadyGone"]);
 
 function isActOutcome(outcome: SessionOutcome | undefined): boolean {
   return outcome !== undefined && actOutcomes.has(outcome);
@@ -73,7 +77,12 @@ function resolveOutcome(
   }
   if (!listedWithoutError(entry, delivery.report.errors)) {
     if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
-      return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+      return {
+        outcome: entry.outcome,
+        error: entry.error,
+        upstreamStatus: entry.upstreamStatus,
+        verified: entry.verified,
+      };
     }
     return {
       outcome: "failed",
@@ -92,7 +101,15 @@ function resolveOutcome(
       : { outcome: "signedOut", ...(delivery.order.verify === true ? { verified: true } : {}) };
   }
   if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
-    return { outcome: entry.outcome, error: entry.error, upstreamStatus: entry.upstreamStatus };
+    // Acted on by an earlier delivery (killed during its verification, or running beside this one):
+    // this delivery's listing, made after that action, is its verification.
+    const confirmed = entry.verified === true || (delivery.order.verify === true && verifiable.has(entry.outcome));
+    return {
+      outcome: entry.outcome,
+      error: entry.error,
+      upstreamStatus: entry.upstreamStatus,
+      ...(confirmed ? { verified: true } : {}),
+    };
   }
   // Messaged (or about to be), then gone before the action: the user left on their own.
   return { outcome: "alreadyGone" };
@@ -134,6 +151,51 @@ export function resolveChunkReport(delivery: ChunkDelivery): SignOutReport {
   return reportWithSessions(delivery.order, delivery.report, resolveChunkSessions(delivery));
 }
 
+/** How a chunk ends when no run of its own lists its sessions again: the poison queue, a refusal, the deadline. */
+export interface ChunkClosing {
+  readonly status: "failed" | "deadlineExceeded";
+  /** Why, as the sessions' errors say it. */
+  readonly reason: string;
+}
+
+/**
+ * Every session a chunk's journal holds, for a chunk that ends without a listing: an outcome any
+ * delivery recorded keeps its value; a session without one is a failure (or, at the deadline,
+ * `deadlineExceeded`) that says what is known: an action was under way and its outcome is unknown,
+ * or nothing was done to it.
+ */
+export function closeChunkSessions(entries: readonly JournalEntry[], closing: ChunkClosing): SessionResult[] {
+  return entries.map((entry): SessionResult => {
+    const notification = {
+      ...(entry.notification === undefined ? {} : { notification: entry.notification }),
+      ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
+    };
+    if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
+      return {
+        ...entry.session,
+        outcome: entry.outcome,
+        ...(entry.error === undefined ? {} : { error: entry.error }),
+        ...(entry.upstreamStatus === undefined ? {} : { upstreamStatus: entry.upstreamStatus }),
+        ...(entry.verified === true ? { verified: true } : {}),
+        ...notification,
+      };
+    }
+    const error =
+      entry.intent === "act"
+        ? {
+            code: "OutcomeUnknown",
+            statusCode: undefined,
+            message: `An action on this session was under way when the chunk ended (${closing.reason}); whether it landed is unknown.`,
+          }
+        : {
+            code: "NotActedOn",
+            statusCode: undefined,
+            message: `Not acted on: the chunk ended (${closing.reason}) before the action.`,
+          };
+    return { ...entry.session, outcome: closing.status, error, ...notification };
+  });
+}
+
 const problemOutcomes: ReadonlySet<SessionOutcome> = new Set([
   "failed",
   "deadlineExceeded",
@@ -145,15 +207,35 @@ export function isProblem(session: SessionResult): boolean {
   return problemOutcomes.has(session.outcome) || session.notification === "failed";
 }
 
-/** A finished chunk in its bounded shape (see `chunkResultBounds`). */
-export function toChunkResult(report: SignOutReport): ChunkResult {
-  const problems = report.sessions.filter(isProblem);
+type ResultParts = Omit<ChunkResult, "problemSessions" | "problemSessionCount" | "errorCount" | "counts"> & {
+  readonly mode: SignOutMode;
+  readonly sessions: readonly SessionResult[];
+};
+
+/** The bounded shape: counts over every session, the problems and errors up to their bounds. */
+function boundedResult(parts: ResultParts): ChunkResult {
+  const { mode, sessions, errors, warnings, ...rest } = parts;
+  const problems = sessions.filter(isProblem);
   return {
+    ...rest,
+    counts: countSessions(mode, sessions),
+    problemSessions: problems.slice(0, chunkResultBounds.problemSessions),
+    problemSessionCount: problems.length,
+    errors: errors.slice(0, chunkResultBounds.errors),
+    errorCount: errors.length,
+    warnings: warnings.slice(0, chunkResultBounds.warnings),
+  };
+}
+
+/** A chunk that a run finished, in its bounded shape (see `chunkResultBounds`). */
+export function toChunkResult(report: SignOutReport): ChunkResult {
+  return boundedResult({
+    mode: report.mode,
+    sessions: report.sessions,
     status: report.status,
     strategy: report.strategy,
     hostPoolsScanned: report.counts.hostPoolsScanned,
     hostPoolsNotFound: report.hostPoolsNotFound,
-    counts: countSessions(report.mode, report.sessions),
     notifications: report.notifications,
     users: report.users.map((user) => ({
       ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
@@ -161,10 +243,31 @@ export function toChunkResult(report: SignOutReport): ChunkResult {
       status: user.status,
       counts: user.counts,
     })),
-    problemSessions: problems.slice(0, chunkResultBounds.problemSessions),
-    problemSessionCount: problems.length,
-    errors: report.errors.slice(0, chunkResultBounds.errors),
-    errorCount: report.errors.length,
-    warnings: (report.warnings ?? []).slice(0, chunkResultBounds.warnings),
-  };
+    errors: report.errors,
+    warnings: report.warnings ?? [],
+  });
+}
+
+/** A chunk closed without a run (see `closeChunkSessions`): every user takes the closing's status. */
+export function closedChunkResult(
+  order: Pick<SignOutOrder, "mode" | "notify" | "users">,
+  sessions: readonly SessionResult[],
+  closing: ChunkClosing,
+): ChunkResult {
+  const owned = sessionsOfUsers(order.users, sessions);
+  return boundedResult({
+    mode: order.mode,
+    sessions,
+    status: closing.status,
+    strategy: "unfilteredPerHostPool",
+    hostPoolsScanned: 0,
+    notifications: order.notify === undefined ? undefined : countNotifications(sessions),
+    users: order.users.map((user, index) => ({
+      ...user,
+      status: closing.status,
+      counts: countSessions(order.mode, owned[index] ?? []),
+    })),
+    errors: [],
+    warnings: [],
+  });
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildOperationReport, compactAboveUsers } from "../../../src/lib/jobs/aggregateOperation";
 import { chunkUsers } from "../../../src/lib/jobs/chunkUsers";
-import { countSessions } from "../../../src/lib/engine/buildReport";
+import { countSessions, sortSessions } from "../../../src/lib/engine/buildReport";
 import type { ChunkRecord, OperationSummary } from "../../../src/lib/jobs/operationRecord";
 import type { SessionResult } from "../../../src/lib/engine/signOutReport";
 
@@ -126,5 +126,69 @@ describe("the operation's final answer", () => {
     );
     const [user] = report.users;
     assert.ok(user !== undefined && "sessions" in user && user.sessions?.length === 1, "the user's own sessions");
+  });
+});
+
+describe("a full answer read before every chunk ended", () => {
+  it("counts what it lists: a chunk past the deadline whose journal holds 4 sign-outs counts 4, for the user too", () => {
+    const summary: OperationSummary = { ...summaryFor(1), status: "running", completedAt: undefined };
+    const open: ChunkRecord = {
+      chunk: 0,
+      state: "queued",
+      users: [{ userPrincipalName: "alice@contoso.com" }],
+      actQueued: false,
+      attempts: 0,
+    };
+    const journal = [1, 2, 3, 4].map((n) => ({
+      chunk: 0,
+      session: {
+        subscriptionId: "11111111-1111-4111-8111-111111111111",
+        resourceGroup: "rg-avd",
+        hostPool: "hp-1",
+        sessionHost: `sh-${n}.contoso.com`,
+        sessionId: String(n),
+        userPrincipalName: "alice@contoso.com",
+        sessionState: "Active",
+      },
+      intent: "act" as const,
+      outcome: "signedOut" as const,
+      upstreamStatus: 204,
+    }));
+    const report = buildOperationReport(summary, [open], summary.deadlineAt + 1, { journal });
+    assert.equal(report.status, "deadlineExceeded");
+    assert.equal(report.sessions.length, 4);
+    assert.equal(report.counts.sessionsFound, 4);
+    assert.equal(report.counts.signedOut, 4);
+    const [alice] = report.users;
+    assert.equal(alice?.counts.signedOut, 4);
+    assert.equal(alice?.status, "deadlineExceeded");
+  });
+});
+
+describe("the order of a full answer's sessions", () => {
+  it("is the synchronous report's: natural by host (sh-2, sh-9, sh-10), whatever order the journal holds", () => {
+    const journal = ["sh-10", "sh-2", "sh-9"].map((host) => ({
+      chunk: 0,
+      session: {
+        subscriptionId: "11111111-1111-4111-8111-111111111111",
+        resourceGroup: "rg-avd",
+        hostPool: "hp-1",
+        sessionHost: host,
+        sessionId: "1",
+        userPrincipalName: "alice@contoso.com",
+        sessionState: "Active",
+      },
+      intent: "act" as const,
+      outcome: "signedOut" as const,
+    }));
+    const report = buildOperationReport(summaryFor(1), finishedChunks(["alice@contoso.com"]), 60_000, { journal });
+    const hosts = report.sessions.map((session) => session.sessionHost);
+    assert.deepEqual(hosts, ["sh-2", "sh-9", "sh-10"]);
+    assert.deepEqual(
+      hosts,
+      sortSessions(journal.map((entry) => ({ ...entry.session, outcome: entry.outcome }))).map(
+        (session) => session.sessionHost,
+      ),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { resolveChunkSessions, type ChunkDelivery } from "../../../src/lib/jobs/resolveChunk";
+import {
+  closeChunkSessions,
+  closedChunkResult,
+  resolveChunkSessions,
+  type ChunkDelivery,
+} from "../../../src/lib/jobs/resolveChunk";
 import type { JournalEntry } from "../../../src/lib/jobs/operationRecord";
 import type { SignOutOrder } from "../../../src/lib/engine/signOutOrder";
 import type { ReportedError, SessionResult, SignOutReport } from "../../../src/lib/engine/signOutReport";
@@ -119,5 +124,107 @@ describe("resolving a chunk's sessions from its journal and this delivery's list
     const other: SessionResult = { ...session("9", "HP-2"), outcome: "signedOut" };
     const resolved = resolveChunkSessions(delivery({ after: [entry], report: report([fresh, other]) }));
     assert.deepEqual(outcomes(resolved), ["1 signedOut", "9 signedOut"]);
+  });
+});
+
+describe("a session an earlier delivery acted on, not listed by this one", () => {
+  const acted: JournalEntry = {
+    chunk: 0,
+    session: session("1"),
+    intent: "act",
+    outcome: "signedOut",
+    upstreamStatus: 204,
+    outcomeRun: "run-1",
+  };
+
+  it("is verified by this delivery's listing when the job verifies (the earlier one was killed verifying)", () => {
+    const resolved = resolveChunkSessions(delivery({ before: [acted], after: [acted], order: order("logoff", true) }));
+    assert.deepEqual(outcomes(resolved), ["1 signedOut"]);
+    assert.equal(resolved[0]!.verified, true);
+  });
+
+  it("keeps the verification another delivery recorded, and claims none when the job does not verify", () => {
+    const verified = resolveChunkSessions(delivery({ after: [{ ...acted, verified: true }] }));
+    assert.equal(verified[0]!.verified, true);
+    const unverified = resolveChunkSessions(delivery({ after: [acted] }));
+    assert.equal(unverified[0]!.verified, undefined);
+  });
+});
+
+describe("closing a chunk without a run (deadline, poison, a refusal) from its journal", () => {
+  const signedOut: JournalEntry = {
+    chunk: 0,
+    session: session("1"),
+    intent: "act",
+    outcome: "signedOut",
+    upstreamStatus: 204,
+    verified: true,
+    outcomeRun: "run-1",
+  };
+  const underWay: JournalEntry = { chunk: 0, session: session("2"), intent: "act" };
+  const notified: JournalEntry = {
+    chunk: 0,
+    session: session("3"),
+    intent: "notify",
+    outcome: "pendingAction",
+    notification: "sent",
+  };
+
+  it("keeps every outcome a delivery recorded, and calls an action without one unknown, a notice without one not acted on", () => {
+    const closed = closeChunkSessions([signedOut, underWay, notified], {
+      status: "failed",
+      reason: "MessageFailedRepeatedly",
+    });
+    assert.deepEqual(
+      closed.map(
+        (s) => `${s.sessionId} ${s.outcome} ${s.error?.code ?? "-"} ${s.verified === true ? "verified" : "-"}`,
+      ),
+      ["1 signedOut - verified", "2 failed OutcomeUnknown -", "3 failed NotActedOn -"],
+    );
+    assert.match(closed[1]!.error!.message, /MessageFailedRepeatedly.*unknown/);
+    assert.equal(closed[2]!.notification, "sent", "the notice that was sent stays reported");
+  });
+
+  it("marks what the deadline cut short deadlineExceeded", () => {
+    const closed = closeChunkSessions([signedOut, underWay], {
+      status: "deadlineExceeded",
+      reason: "the job's deadline passed",
+    });
+    assert.deepEqual(
+      closed.map((s) => `${s.sessionId} ${s.outcome}`),
+      ["1 signedOut", "2 deadlineExceeded"],
+    );
+  });
+
+  it("builds a result whose counts, users' counts and problem sessions agree, every user taking the closing's status", () => {
+    const closing = { status: "failed", reason: "ProtectedAccount" } as const;
+    const sessions = closeChunkSessions([signedOut, underWay], closing);
+    const result = closedChunkResult(
+      { mode: "logoff", users: [{ userPrincipalName: "Alice@Contoso.com" }, { userPrincipalName: "bob@contoso.com" }] },
+      sessions,
+      closing,
+    );
+    assert.equal(result.status, "failed");
+    assert.deepEqual(
+      [result.counts.sessionsFound, result.counts.signedOut, result.counts.failed, result.counts.verified],
+      [2, 1, 1, 1],
+    );
+    assert.deepEqual(
+      result.users.map((user) => [
+        user.userPrincipalName,
+        user.status,
+        user.counts.sessionsFound,
+        user.counts.signedOut,
+      ]),
+      [
+        ["Alice@Contoso.com", "failed", 2, 1],
+        ["bob@contoso.com", "failed", 0, 0],
+      ],
+    );
+    assert.deepEqual(
+      result.problemSessions.map((s) => s.sessionId),
+      ["2"],
+    );
+    assert.equal(result.problemSessionCount, 1);
   });
 });
