@@ -363,7 +363,12 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
           listings = emulator.gate({ operation: "listHostPools" });
           return Promise.resolve();
         },
-        settings: { AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1" },
+        // The poison path is tested, not the spacing of retries: host.json's 30 s between deliveries
+        // is overridden, as an app setting can (test/integration/transientStorageFaults.test.ts keeps it).
+        settings: {
+          AVD_JOB_MESSAGE_TIMEOUT_SECONDS: "1",
+          AzureFunctionsJobHost__extensions__queues__visibilityTimeout: "00:00:00",
+        },
         started: (host) => (second = host),
       },
     );
