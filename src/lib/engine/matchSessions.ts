@@ -1,6 +1,6 @@
 import { parseUserSessionId, sameHostPool, type HostPoolRef, type UserSessionRef } from "../azure/armResourceId";
 import type { ListedSession } from "../azure/listingPage";
-import type { ReportedError } from "./signOutReport";
+import type { ReportedError } from "./report/signOutReport";
 import type { ProtectedAccounts } from "./findProtectedAccounts";
 import { isProtectedSession } from "./findProtectedAccounts";
 import { candidateUsers, strongestMatch, type UserIndex } from "./requestedUser";

@@ -6,7 +6,7 @@ import type { MatchedSession } from "./matchSessions";
 import type { ScanMembership } from "./scanCoordinator";
 import type { SharedScan } from "./sharedScan";
 import type { SignOutMode } from "./signOutMode";
-import type { ReportedError, SessionOutcome, SessionResult } from "./signOutReport";
+import type { ReportedError, SessionOutcome, SessionResult } from "./report/signOutReport";
 
 /** What verification needs of the engine: the scan coordinator (to list as any request does) and the clock. */
 export interface VerifyDependencies {

@@ -3,7 +3,7 @@ import type { ConfigurationError } from "../config/configurationError";
 import { logEvent } from "../base/logEvents";
 import { msToSeconds } from "../base/duration";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { countSessions } from "../engine/buildReport";
+import { countSessions } from "../engine/report/buildReport";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { notifiesFirst } from "../engine/stagePlan";
 import { acceptSignOutJob, jobSpecOf } from "../jobs/acceptSignOutJob";

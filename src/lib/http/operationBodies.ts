@@ -4,7 +4,7 @@ import {
   signOutCountsSchema,
   signOutReportSchema,
   signOutStatuses,
-} from "../engine/signOutReport";
+} from "../engine/report/signOutReport";
 
 import { operationPhases, operationProgressFieldsSchema } from "../jobs/operationProgress";
 

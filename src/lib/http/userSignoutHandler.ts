@@ -3,7 +3,7 @@ import { setMaxListeners } from "node:events";
 import type { InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import { toFieldErrors } from "./fieldErrors";
-import type { SignOutReport } from "../engine/signOutReport";
+import type { SignOutReport } from "../engine/report/signOutReport";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import type { SignOutRequest } from "./signOutRequest";

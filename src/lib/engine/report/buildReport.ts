@@ -1,23 +1,23 @@
-import { msToSeconds } from "../base/duration";
-import { naturalCompare } from "../base/naturalCompare";
-import type { HostPoolSelector } from "./hostPoolSelector";
-import type { SignOutOrder } from "./signOutOrder";
-import type { SignOutMode } from "./signOutMode";
+import { msToSeconds } from "../../base/duration";
+import { naturalCompare } from "../../base/naturalCompare";
+import type { HostPoolSelector } from "../hostPoolSelector";
+import type { SignOutOrder } from "../signOutOrder";
+import type { SignOutMode } from "../signOutMode";
 import type {
   ListingStrategy,
   NotificationOutcome,
   ReportedError,
   SessionOutcome,
   SessionResult,
-  SignOutCounts,
   SignOutReport,
-  SignOutStatus,
   UserReport,
 } from "./signOutReport";
 import { sessionKey } from "./sessionKey";
-import { matchRequestedUser, type RequestedUser } from "./requestedUser";
-import { userPrincipalNameKey } from "../base/userPrincipalName";
-import { accountObjectIdKey, objectIdKey } from "../base/objectId";
+import { decideStatus } from "./reportStatus";
+import { userSummary, type NotificationCounts, type SessionCounts } from "./mergeReports";
+import { matchRequestedUser, type RequestedUser } from "../requestedUser";
+import { userPrincipalNameKey } from "../../base/userPrincipalName";
+import { accountObjectIdKey, objectIdKey } from "../../base/objectId";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
 export interface RequestOutcome {
@@ -44,23 +44,8 @@ export function sortSessions(sessions: readonly SessionResult[]): SessionResult[
     .map((entry) => entry.session);
 }
 
-function decideStatus(errors: readonly ReportedError[], sessions: readonly SessionResult[]): SignOutStatus {
-  const deadlineHit =
-    errors.some((error) => error.code === "DeadlineExceeded") ||
-    sessions.some((session) => session.outcome === "deadlineExceeded");
-  if (deadlineHit) return "deadlineExceeded";
-  // A protected account's session is left alone on purpose, yet what was asked did not happen.
-  const sessionFailed = sessions.some(
-    (session) => session.outcome === "failed" || session.outcome === "stillPresent" || session.outcome === "protected",
-  );
-  return errors.length > 0 || sessionFailed ? "failed" : "completed";
-}
-
 /** The counts of a report's sessions (disconnect's own counts only in mode disconnect). */
-export function countSessions(
-  mode: SignOutMode,
-  sessions: readonly SessionResult[],
-): Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned"> {
+export function countSessions(mode: SignOutMode, sessions: readonly SessionResult[]): SessionCounts {
   const count = (outcome: SessionOutcome): number => sessions.filter((session) => session.outcome === outcome).length;
   const otherAccount = count("otherAccount");
   const protectedSessions = count("protected");
@@ -86,9 +71,7 @@ export function countSessions(
 }
 
 /** What became of the messages, over a report's sessions. */
-export function countNotifications(
-  sessions: readonly Pick<SessionResult, "notification">[],
-): Record<NotificationOutcome, number> {
+export function countNotifications(sessions: readonly Pick<SessionResult, "notification">[]): NotificationCounts {
   const notified = (result: NotificationOutcome): number =>
     sessions.filter((session) => session.notification === result).length;
   return {
@@ -128,13 +111,7 @@ function usersOf(
   const owned = sessionsOfUsers(job.users, sessions);
   return job.users.map((user, index) => {
     const own = owned[index] ?? [];
-    return {
-      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
-      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
-      status: decideStatus(scopeErrors, own),
-      counts: countSessions(job.mode, own),
-      sessions: own,
-    };
+    return { ...userSummary(user, decideStatus(scopeErrors, own), countSessions(job.mode, own)), sessions: own };
   });
 }
 
