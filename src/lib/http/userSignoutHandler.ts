@@ -2,7 +2,7 @@ import { logEvent } from "../base/logEvents";
 import type { InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import { toFieldErrors } from "./fieldErrors";
-import type { SignOutReport } from "../engine/report/signOutReport";
+import type { SignOutReport } from "../engine/report";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import type { SignOutRequest } from "./signOutRequest";
