@@ -1,3 +1,4 @@
+import { groupBy } from "../../base/groupBy";
 import { msToSeconds } from "../../base/duration";
 import { naturalCompare } from "../../base/naturalCompare";
 import type { HostPoolSelector } from "../hostPoolSelector";
@@ -132,19 +133,9 @@ export function sessionsOfUsers(
   users: readonly RequestedUser[],
   sessions: readonly SessionResult[],
 ): SessionResult[][] {
-  const byUserPrincipalName = new Map<string, SessionResult[]>();
-  const byObjectId = new Map<string, SessionResult[]>();
-  const add = (map: Map<string, SessionResult[]>, key: string, session: SessionResult): void => {
-    const own = map.get(key);
-    if (own === undefined) map.set(key, [session]);
-    else own.push(session);
-  };
+  const byUserPrincipalName = groupBy(sessions, (session) => userPrincipalNameKey(session.userPrincipalName));
+  const byObjectId = groupBy(sessions, (session) => accountObjectIdKey(session.objectId));
   const position = new Map(sessions.map((session, index) => [session, index]));
-  for (const session of sessions) {
-    add(byUserPrincipalName, userPrincipalNameKey(session.userPrincipalName), session);
-    const objectId = accountObjectIdKey(session.objectId);
-    if (objectId !== undefined) add(byObjectId, objectId, session);
-  }
   return users.map((user) => {
     const candidates = new Set([
       ...(user.userPrincipalName === undefined
