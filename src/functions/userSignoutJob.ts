@@ -1,7 +1,6 @@
 import { app } from "@azure/functions";
 import { loadInstanceRuntime } from "../lib/app/instanceRuntime";
-import { createJobConsumerHandler } from "../lib/jobs/jobConsumerHandlers";
-import { jobQueueName, storageConnectionName } from "../lib/jobs/jobNames";
+import { createJobConsumerHandler, jobQueueName, storageConnectionName } from "../lib/jobs";
 
 app.storageQueue("userSignoutJob", {
   queueName: jobQueueName,

@@ -1,7 +1,6 @@
 import { app } from "@azure/functions";
 import { loadInstanceRuntime } from "../lib/app/instanceRuntime";
-import { createPoisonHandler } from "../lib/jobs/jobConsumerHandlers";
-import { poisonQueueName, storageConnectionName } from "../lib/jobs/jobNames";
+import { createPoisonHandler, poisonQueueName, storageConnectionName } from "../lib/jobs";
 
 app.storageQueue("userSignoutJobPoison", {
   queueName: poisonQueueName,

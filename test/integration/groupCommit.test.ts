@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { SignOutOrder } from "../../src/lib/engine/signOutOrder";
-import type { SignOutReport } from "../../src/lib/engine/signOutReport";
+import type { SignOutReport } from "../../src/lib/engine/report/signOutReport";
 import { createManualClock, eventually } from "../support/manualClock";
 import { startSignOutHarness, type SignOutHarness } from "./signOutHarness";
 import { everyoneButAlice, subscriptionA, subscriptionB, tenantScenario } from "./tenantScenario";

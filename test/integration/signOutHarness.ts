@@ -6,7 +6,7 @@ import { createUserSignoutHandler } from "../../src/lib/http/userSignoutHandler"
 import type { HttpHandler } from "../../src/lib/http/withRuntime";
 import { createRuntimeLoader, type AppRuntime } from "../../src/lib/app/createRuntimeLoader";
 import type { Clock } from "../../src/lib/base/clock";
-import type { SignOutReport } from "../../src/lib/engine/signOutReport";
+import type { SignOutReport } from "../../src/lib/engine/report/signOutReport";
 
 export interface CallResult {
   readonly status: number;

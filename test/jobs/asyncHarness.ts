@@ -16,7 +16,7 @@ import {
 } from "../../src/lib/jobs/jobConsumerHandlers";
 import type { JobStorage } from "../../src/lib/jobs/jobStorage";
 import type { SignOutOrder } from "../../src/lib/engine/signOutOrder";
-import type { SessionResult, SignOutCounts } from "../../src/lib/engine/signOutReport";
+import type { SessionResult, SignOutCounts } from "../../src/lib/engine/report/signOutReport";
 import type { ConfigurationError } from "../../src/lib/config/configurationError";
 import type { Result } from "../../src/lib/base/result";
 

@@ -10,7 +10,7 @@ import type { OperationStore } from "../../src/lib/jobs/operationStore";
 import { createTableOperationStore } from "../../src/lib/jobs/tableOperationStore";
 import { runChunk } from "../../src/lib/jobs/runChunk";
 import type { ChunkResult } from "../../src/lib/jobs/operationRecord";
-import type { SessionResult } from "../../src/lib/engine/signOutReport";
+import type { SessionResult } from "../../src/lib/engine/report/signOutReport";
 
 let harness: AsyncHarness;
 

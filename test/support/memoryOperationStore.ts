@@ -1,4 +1,4 @@
-import { sessionKey } from "../../src/lib/engine/sessionKey";
+import { sessionKey } from "../../src/lib/engine/report/sessionKey";
 import type { ChunkRecord, JournalEntry, OperationSummary } from "../../src/lib/jobs/operationRecord";
 import type { OperationStore, Versioned } from "../../src/lib/jobs/operationStore";
 

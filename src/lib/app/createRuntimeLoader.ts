@@ -7,7 +7,7 @@ import { createCredential } from "../azure/createCredential";
 import { parseAppConfig, type AppConfig, type Environment, type StorageConfig } from "../config/appConfig";
 import type { ConfigurationError } from "../config/configurationError";
 import { createSignOutEngine, type SignOut } from "../engine/createSignOutEngine";
-import { createJobStorage, type JobStorage } from "../jobs/jobStorage";
+import { createJobStorage, type JobStorage } from "../jobs";
 
 /** Everything a warm instance shares between its functions; built once by `createRuntimeLoader`. */
 export interface AppRuntime {

@@ -7,7 +7,7 @@ import type { MatchedSession } from "./matchSessions";
 import type { PoolActivityLock } from "./poolActivityLock";
 import { hostPoolKey } from "./sharedScan";
 import type { SignOutOrder } from "./signOutOrder";
-import type { NotificationOutcome, SessionOutcome, SessionResult } from "./signOutReport";
+import type { NotificationOutcome, SessionOutcome, SessionResult } from "./report/signOutReport";
 
 export interface ActDependencies {
   readonly arm: AvdArm;

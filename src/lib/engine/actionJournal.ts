@@ -1,5 +1,5 @@
 import type { MatchedSession } from "./matchSessions";
-import type { SessionResult } from "./signOutReport";
+import type { SessionResult } from "./report/signOutReport";
 
 /**
  * Where an asynchronous job records, durably, what it is about to do and what it did, so that a

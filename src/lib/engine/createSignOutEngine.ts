@@ -6,7 +6,7 @@ import { createScanCoordinator } from "./scanCoordinator";
 import { serveSignOut } from "./serveSignOut";
 import { openSharedScan, type SharedScan } from "./sharedScan";
 import type { SignOutOrder, SignOutOptions } from "./signOutOrder";
-import type { SignOutReport } from "./signOutReport";
+import type { SignOutReport } from "./report/signOutReport";
 
 export interface SignOutEngineDependencies {
   readonly arm: AvdArm;

@@ -1,4 +1,4 @@
-import type { ListingStrategy } from "./signOutReport";
+import type { ListingStrategy } from "./report/signOutReport";
 
 /** Up to this many users, a filtered listing per user is used when the service filter is enabled. */
 export const maxUsersForFilteredListing = 3;

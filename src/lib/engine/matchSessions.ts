@@ -1,6 +1,7 @@
 import { parseUserSessionId, sameHostPool, type HostPoolRef, type UserSessionRef } from "../azure/armResourceId";
+import { sessionKeyInHostPool } from "./report/sessionKey";
 import type { ListedSession } from "../azure/listingPage";
-import type { ReportedError } from "./signOutReport";
+import type { ReportedError } from "./report/signOutReport";
 import type { ProtectedAccounts } from "./findProtectedAccounts";
 import { isProtectedSession } from "./findProtectedAccounts";
 import { candidateUsers, strongestMatch, type UserIndex } from "./requestedUser";
@@ -65,7 +66,7 @@ export function matchSessions(
       });
       continue;
     }
-    const key = [ref.sessionHost, ref.sessionId].join("/").toLowerCase();
+    const key = sessionKeyInHostPool(ref);
     if (seen.has(key)) continue;
     seen.add(key);
     const matched: MatchedSession = {

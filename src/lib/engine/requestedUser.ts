@@ -1,3 +1,4 @@
+import { groupBy } from "../base/groupBy";
 import { accountObjectIdKey, objectIdKey } from "../base/objectId";
 import { userPrincipalNameKey } from "../base/userPrincipalName";
 
@@ -84,18 +85,10 @@ export interface UserIndex {
 }
 
 export function indexUsers(users: readonly RequestedUser[]): UserIndex {
-  const byUserPrincipalName = new Map<string, RequestedUser[]>();
-  const byObjectId = new Map<string, RequestedUser[]>();
-  const add = (map: Map<string, RequestedUser[]>, key: string, user: RequestedUser): void => {
-    const own = map.get(key);
-    if (own === undefined) map.set(key, [user]);
-    else own.push(user);
-  };
-  for (const user of users) {
-    if (user.userPrincipalName !== undefined)
-      add(byUserPrincipalName, userPrincipalNameKey(user.userPrincipalName), user);
-    if (user.objectId !== undefined) add(byObjectId, objectIdKey(user.objectId), user);
-  }
+  const byUserPrincipalName = groupBy(users, (user) =>
+    user.userPrincipalName === undefined ? undefined : userPrincipalNameKey(user.userPrincipalName),
+  );
+  const byObjectId = groupBy(users, (user) => (user.objectId === undefined ? undefined : objectIdKey(user.objectId)));
   return { users, byUserPrincipalName, byObjectId };
 }
 

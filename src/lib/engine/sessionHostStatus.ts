@@ -1,7 +1,7 @@
 import type { AvdArm } from "../azure/avdClient";
 import { toUpstreamError } from "../azure/upstreamError";
 import { hostPoolKey } from "./sharedScan";
-import type { SessionOutcome, SessionResult } from "./signOutReport";
+import type { SessionOutcome, SessionResult } from "./report/signOutReport";
 
 /** Sessions that stayed although we acted: their host's status tells the operator what comes next. */
 const stayedOutcomes: ReadonlySet<SessionOutcome> = new Set(["stillPresent", "failed"]);

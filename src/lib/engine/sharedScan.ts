@@ -1,3 +1,4 @@
+import { groupBy } from "../base/groupBy";
 import type { HostPoolRef } from "../azure/armResourceId";
 import type { AvdArm } from "../azure/avdClient";
 import type { ListedHostPool, ListedSession } from "../azure/listingPage";
@@ -75,27 +76,13 @@ export function openSharedScan(arm: AvdArm, lock: PoolActivityLock, memberSignal
 
 /** Sessions without a UPN (or with one that is not a string) belong to no requested user. */
 function groupByUser(sessions: readonly ListedSession[]): Map<string, ListedSession[]> {
-  const byUser = new Map<string, ListedSession[]>();
-  for (const session of sessions) {
-    if (session.userPrincipalName === undefined) continue;
-    const key = userPrincipalNameKey(session.userPrincipalName);
-    const own = byUser.get(key);
-    if (own === undefined) byUser.set(key, [session]);
-    else own.push(session);
-  }
-  return byUser;
+  return groupBy(sessions, (session) =>
+    session.userPrincipalName === undefined ? undefined : userPrincipalNameKey(session.userPrincipalName),
+  );
 }
 
 function groupByObjectId(sessions: readonly ListedSession[]): Map<string, ListedSession[]> {
-  const byObjectId = new Map<string, ListedSession[]>();
-  for (const session of sessions) {
-    const key = accountObjectIdKey(session.objectId);
-    if (key === undefined) continue;
-    const own = byObjectId.get(key);
-    if (own === undefined) byObjectId.set(key, [session]);
-    else own.push(session);
-  }
-  return byObjectId;
+  return groupBy(sessions, (session) => accountObjectIdKey(session.objectId));
 }
 
 function once<T>(make: () => T): () => T {

@@ -1,7 +1,7 @@
 import type { ActionJournal } from "./actionJournal";
 import type { SignOutMode } from "./signOutMode";
 import type { RequestedUser } from "./requestedUser";
-import type { Caller } from "./signOutReport";
+import type { Caller } from "./report/signOutReport";
 
 export interface SignOutNotice {
   readonly title: string;

@@ -1,4 +1,5 @@
 import { msToSeconds } from "../base/duration";
+import { sessionKeyInHostPool } from "./report/sessionKey";
 import { abortError, type Clock } from "../base/clock";
 import type { HostPoolRef } from "../azure/armResourceId";
 import { isAbortError, toUpstreamError, type UpstreamError } from "../azure/upstreamError";
@@ -6,7 +7,7 @@ import type { MatchedSession } from "./matchSessions";
 import type { ScanMembership } from "./scanCoordinator";
 import type { SharedScan } from "./sharedScan";
 import type { SignOutMode } from "./signOutMode";
-import type { ReportedError, SessionOutcome, SessionResult } from "./signOutReport";
+import type { ReportedError, SessionOutcome, SessionResult } from "./report/signOutReport";
 
 /** What verification needs of the engine: the scan coordinator (to list as any request does) and the clock. */
 export interface VerifyDependencies {
@@ -40,10 +41,6 @@ export const verifyBackoffMs = Object.freeze({ first: 1000, max: 8000 });
 /** Outcomes where the service answered the action, and which a later listing should therefore bear out. */
 const actedOutcomes: ReadonlySet<SessionOutcome> = new Set(["signedOut", "disconnected", "alreadyGone"]);
 
-function sessionKey(session: Pick<SessionResult, "sessionHost" | "sessionId">): string {
-  return [session.sessionHost, session.sessionId].join("/").toLowerCase();
-}
-
 interface PoolUnderVerification {
   readonly hostPool: HostPoolRef;
   /** Acted-on sessions not yet confirmed → the state the latest listing showed them in (undefined: not listed yet). */
@@ -75,7 +72,7 @@ export async function verifySessions(
     unconfirmed: new Map(
       pool.sessions
         .filter((session) => actedOutcomes.has(session.outcome))
-        .map((session) => [sessionKey(session), undefined]),
+        .map((session) => [sessionKeyInHostPool(session), undefined]),
     ),
   }));
   const startedAtMs = clock.now();
@@ -117,7 +114,7 @@ export async function verifySessions(
       });
     }
     return pool.sessions.map((session): SessionResult => {
-      const key = sessionKey(session);
+      const key = sessionKeyInHostPool(session);
       if (!actedOutcomes.has(session.outcome)) return session;
       if (!verified.unconfirmed.has(key)) return { ...session, verified: true };
       if (deadline !== undefined) return { ...session, outcome: "deadlineExceeded", error: deadline };
@@ -159,7 +156,9 @@ async function listRound(
       pool.failed = listing.error;
       return;
     }
-    const listed = new Map(listing.sessions.map((session) => [sessionKey(session.ref), session.sessionState]));
+    const listed = new Map(
+      listing.sessions.map((session) => [sessionKeyInHostPool(session.ref), session.sessionState]),
+    );
     for (const key of [...pool.unconfirmed.keys()]) {
       const sessionState = listed.get(key);
       const done = sessionState === undefined || (mode === "disconnect" && isDisconnected(sessionState));

@@ -1,12 +1,11 @@
-import type { JobRuntime } from "../jobs/jobConsumerHandlers";
+import { type JobRuntime, acceptSignOutJob, jobSpecOf } from "../jobs";
 import type { ConfigurationError } from "../config/configurationError";
 import { logEvent } from "../base/logEvents";
 import { msToSeconds } from "../base/duration";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { countSessions } from "../engine/buildReport";
+import { countSessions } from "../engine/report";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import { notifiesFirst } from "../engine/stagePlan";
-import { acceptSignOutJob, jobSpecOf } from "../jobs/acceptSignOutJob";
 import { configurationErrorResponse, operationAcceptedResponse, serviceUnavailableResponse } from "./httpResponses";
 import type { OperationProgressBody } from "./operationBodies";
 import { retryAfterSeconds, statusUrlFor, storageRetryAfterSeconds } from "./statusUrl";

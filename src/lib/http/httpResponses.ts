@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import type { FieldError } from "./fieldErrors";
-import type { SignOutReport, SignOutStatus } from "../engine/signOutReport";
+import type { SignOutReport, SignOutStatus } from "../engine/report";
 import type { ErrorBody } from "./errorBody";
 import type { BodyProblem } from "./readJsonBody";
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { requestLimits } from "./signOutRequest";
-import { signOutReportSchema } from "../engine/signOutReport";
+import { signOutReportSchema } from "../engine/report";
 import { errorBodySchema } from "./errorBody";
 import { maxAsyncBodyBytes, maxBodyBytes } from "./readJsonBody";
 import { operationProgressSchema, operationReportSchema, operationSessionsPageSchema } from "./operationBodies";

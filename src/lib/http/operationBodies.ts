@@ -1,12 +1,7 @@
 import { z } from "zod";
-import {
-  sessionResultSchema,
-  signOutCountsSchema,
-  signOutReportSchema,
-  signOutStatuses,
-} from "../engine/signOutReport";
+import { sessionResultSchema, signOutCountsSchema, signOutReportSchema, signOutStatuses } from "../engine/report";
 
-import { operationPhases, operationProgressFieldsSchema } from "../jobs/operationProgress";
+import { operationPhases, operationProgressFieldsSchema } from "../jobs";
 
 // The asynchronous answers, described in zod like the report so that the OpenAPI document follows them.
 

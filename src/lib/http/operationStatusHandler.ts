@@ -2,9 +2,7 @@ import { logEvent } from "../base/logEvents";
 import type { HttpRequest, InvocationContext, HttpResponseInit } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import type { Result } from "../base/result";
-import { operationIdPattern } from "../jobs/jobMessage";
-import { readOperation } from "../jobs/readOperation";
-import { createTableOperationStore } from "../jobs/tableOperationStore";
+import { operationIdPattern, readOperation, createTableOperationStore } from "../jobs";
 import {
   configurationErrorResponse,
   operationAcceptedResponse,

@@ -1,6 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { z } from "zod";
-import type { Caller } from "../engine/signOutReport";
+import type { Caller } from "../engine/report";
 
 /** What App Service Authentication puts in `x-ms-client-principal`, base64 encoded. */
 const clientPrincipalSchema = z.object({

@@ -5,7 +5,7 @@ import { signOutModes } from "../engine/signOutMode";
 import { guidPattern, guidPatternSource } from "../base/guid";
 import { isPlainObject } from "../base/isPlainObject";
 import { parseHostPoolSelector } from "../engine/hostPoolSelector";
-import { userPrincipalNameKey, userPrincipalNameSchema } from "../base/userPrincipalName";
+import { userPrincipalNameSchema } from "../base/userPrincipalName";
 import { userObjectIdSchema } from "../base/objectId";
 import { dedupeUsers } from "../engine/requestedUser";
 
@@ -76,12 +76,12 @@ const userPrincipalNamesSchema = (maxUsers: number, hint: string) =>
     .array(userPrincipalNameSchema, { error: "must be an array of user principal names" })
     .min(1, { error: "must name at least one user" })
     .max(maxUsers, { error: `must name at most ${maxUsers} users${hint}` })
-    .transform((upns) => {
-      // Case-insensitively, as sessions are matched; the first spelling given is kept.
-      const byKey = new Map<string, string>();
-      for (const upn of upns) if (!byKey.has(userPrincipalNameKey(upn))) byKey.set(userPrincipalNameKey(upn), upn);
-      return [...byKey.values()];
-    })
+    // Case-insensitively, as sessions are matched (the users' one rule); the first spelling given is kept.
+    .transform((upns) =>
+      dedupeUsers(upns.map((userPrincipalName) => ({ userPrincipalName }))).flatMap(
+        (user) => user.userPrincipalName ?? [],
+      ),
+    )
     .meta({
       title: "User principal names",
       description: `1 to ${maxUsers} users to sign out (instead of userPrincipalName); duplicates in any case count once.`,

@@ -1,5 +1,5 @@
 import { secondsToMs } from "../base/duration";
-import type { Caller } from "../engine/signOutReport";
+import type { Caller } from "../engine/report";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import type { RequestedUser } from "../engine/requestedUser";
 import type { SignOutRequest } from "./signOutRequest";

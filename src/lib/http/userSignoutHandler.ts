@@ -1,13 +1,12 @@
 import { logEvent } from "../base/logEvents";
-import { setMaxListeners } from "node:events";
 import type { InvocationContext } from "@azure/functions";
 import type { ConfigurationError } from "../config/configurationError";
 import { toFieldErrors } from "./fieldErrors";
-import type { SignOutReport } from "../engine/signOutReport";
+import type { SignOutReport } from "../engine/report";
 import type { SignOut } from "../engine/createSignOutEngine";
 import { signOutRequestSchemaFor } from "./signOutRequestSchemaFor";
 import type { SignOutRequest } from "./signOutRequest";
-import { deadlineSignal } from "../base/clock";
+import { signOutWithin } from "../engine/signOutWithin";
 import { isPlainObject } from "../base/isPlainObject";
 import { findProtectedAccounts } from "../engine/findProtectedAccounts";
 import type { Result } from "../base/result";
@@ -100,10 +99,7 @@ export function createUserSignoutHandler(
       return protectedAccountResponse(named, operationId);
     }
     if (isAsync) return acceptAsyncSignOut(request, context, runtime, order);
-    const deadline = deadlineSignal(runtime.clock, config.deadlineMs);
-    // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
-    setMaxListeners(0, deadline.signal);
-    const report = await signOut(order, { abortSignal: deadline.signal }).finally(() => deadline.dispose());
+    const report = await signOutWithin(signOut, order, { clock: runtime.clock, ms: config.deadlineMs });
     logReport(context, report);
     return reportResponse(report);
   });

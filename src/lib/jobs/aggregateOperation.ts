@@ -1,8 +1,20 @@
 import { msToSeconds } from "../base/duration";
-import { countSessions, requestedNames, sessionsOfUsers, sortSessions } from "../engine/buildReport";
 import type { OperationPhase, OperationProgress } from "./operationProgress";
 import { notifiesFirst } from "../engine/stagePlan";
-import type { ReportedError, SessionResult, SignOutReport, SignOutStatus } from "../engine/signOutReport";
+import {
+  addCounts,
+  countSessions,
+  distinctErrors,
+  requestedNames,
+  sessionWithOutcome,
+  sessionsOfUsers,
+  sortSessions,
+  userSummary,
+  type ReportedError,
+  type SessionResult,
+  type SignOutReport,
+  type SignOutStatus,
+} from "../engine/report";
 import { decideOperationStatus } from "./operationStatus";
 import type {
   ChunkRecord,
@@ -15,14 +27,6 @@ import type {
 
 /** Operations with more users than this answer compactly unless the full list is asked for. */
 export const compactAboveUsers = 100;
-
-function addCounts<T extends object>(total: T, counts: Partial<T>): T {
-  const sum: Record<string, number> = { ...(total as Record<string, number>) };
-  for (const [key, value] of Object.entries(counts)) {
-    if (typeof value === "number") sum[key] = (sum[key] ?? 0) + value;
-  }
-  return sum as T;
-}
 
 const noNotifications: NotificationCounts = { sent: 0, failed: 0, notShown: 0, wouldSend: 0 };
 
@@ -75,41 +79,19 @@ export function describeProgress(
 
 /** A journal entry as the report shows it: its outcome as the chunk's delivery resolved it. */
 export function journalSession(entry: JournalEntry): SessionResult {
-  return {
-    ...entry.session,
-    outcome: entry.outcome ?? "deadlineExceeded",
-    ...(entry.error === undefined ? {} : { error: entry.error }),
-    ...(entry.upstreamStatus === undefined ? {} : { upstreamStatus: entry.upstreamStatus }),
-    ...(entry.notification === undefined ? {} : { notification: entry.notification }),
-    ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
-    ...(entry.verified === true ? { verified: true } : {}),
-  };
+  return sessionWithOutcome(entry.session, { ...entry, outcome: entry.outcome ?? "deadlineExceeded" });
 }
 
 function usersOf(summary: OperationSummary, chunks: readonly ChunkRecord[]): CompactUser[] {
   return chunks.flatMap((chunk) => {
     if (chunk.result !== undefined) return chunk.result.users;
     const status: SignOutStatus = chunk.state === "failed" ? "failed" : "deadlineExceeded";
-    return chunk.users.map((user) => ({
-      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
-      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
-      status,
-      counts: countSessions(summary.spec.mode, []),
-    }));
+    return chunk.users.map((user) => userSummary(user, status, countSessions(summary.spec.mode, [])));
   });
 }
 
 function chunkErrors(chunks: readonly ChunkRecord[]): ReportedError[] {
-  // Every chunk scans the same tenant, so a subscription or host pool that fails fails in each.
-  const seen = new Set<string>();
-  return chunks
-    .flatMap((chunk) => chunk.result?.errors ?? [])
-    .filter((error) => {
-      const key = JSON.stringify(error);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  return distinctErrors(chunks.flatMap((chunk) => chunk.result?.errors ?? []));
 }
 
 function userWithSessions(

@@ -1,6 +1,6 @@
 import type { ActionJournal } from "../engine/actionJournal";
 import type { SignOutStage } from "../engine/signOutOrder";
-import type { SessionResult } from "../engine/signOutReport";
+import type { SessionResult } from "../engine/report";
 import type { JournalEntry } from "./operationRecord";
 import type { OperationStore } from "./operationStore";
 

@@ -1,7 +1,5 @@
-import { reportWithSessions } from "../engine/buildReport";
-import { sessionKey } from "../engine/sessionKey";
+import { reportWithSessions, sessionKey, type SessionResult, type SignOutReport } from "../engine/report";
 import type { SignOutOrder } from "../engine/signOutOrder";
-import type { SessionResult, SignOutReport } from "../engine/signOutReport";
 import { journalOutcome } from "./chunkJournal";
 import { finishOperation } from "./finishOperation";
 import {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { signOutCountsSchema } from "../engine/signOutReport";
+import { signOutCountsSchema } from "../engine/report";
 
 const count = z.number().int().min(0);
 

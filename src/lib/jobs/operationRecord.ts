@@ -1,14 +1,16 @@
 import type { RequestedUser } from "../engine/requestedUser";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import type {
+  ListedSessionResult,
   ListingStrategy,
-  NotificationOutcome,
+  NotificationCounts,
   ReportedError,
+  SessionCounts,
   SessionOutcome,
   SessionResult,
-  SignOutCounts,
   SignOutStatus,
-} from "../engine/signOutReport";
+  UserSummary,
+} from "../engine/report";
 
 /** What the caller asked for, minus the users (those are in the chunks) and the stage (the plan's). */
 export type JobSpec = Omit<SignOutOrder, "operationId" | "users" | "stage">;
@@ -50,16 +52,10 @@ export function isTerminal(state: ChunkState): boolean {
   return state === "done" || state === "failed" || state === "deadlineExceeded";
 }
 
-export type SessionCounts = Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned">;
-export type NotificationCounts = Record<NotificationOutcome, number>;
+export type { NotificationCounts, SessionCounts };
 
-export interface CompactUser {
-  /** The keys the request named the user by. */
-  readonly userPrincipalName?: string | undefined;
-  readonly objectId?: string | undefined;
-  readonly status: SignOutStatus;
-  readonly counts: SessionCounts;
-}
+/** A user's entry in a chunk's result: the keys the request named them by, status and counts. */
+export type CompactUser = UserSummary;
 
 /** The most errors and unconfirmed sessions a chunk keeps in its result; beyond that it counts them. */
 export const chunkResultBounds = Object.freeze({ errors: 100, problemSessions: 200, warnings: 20 });
@@ -107,10 +103,7 @@ export type JournalIntent = "notify" | "act";
 /** One session an asynchronous chunk matched: recorded before its first write, outcome as it landed. */
 export interface JournalEntry {
   readonly chunk: number;
-  readonly session: Omit<
-    SessionResult,
-    "outcome" | "error" | "upstreamStatus" | "notification" | "notificationError" | "verified"
-  >;
+  readonly session: ListedSessionResult;
   readonly intent?: JournalIntent | undefined;
   readonly outcome?: SessionOutcome | undefined;
   readonly upstreamStatus?: number | undefined;

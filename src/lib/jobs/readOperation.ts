@@ -1,5 +1,5 @@
 import { buildOperationReport, compactAboveUsers, describeProgress, journalSession } from "./aggregateOperation";
-import type { SessionResult, SignOutStatus } from "../engine/signOutReport";
+import type { SessionResult, SignOutStatus } from "../engine/report";
 import { endOverdueChunks } from "./endChunk";
 import { finishOperation } from "./finishOperation";
 import { isTerminal, type ChunkRecord, type OperationFailure, type OperationSummary } from "./operationRecord";

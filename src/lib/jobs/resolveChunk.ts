@@ -1,14 +1,20 @@
-import { countNotifications, countSessions, reportWithSessions, sessionsOfUsers } from "../engine/buildReport";
-import type { SignOutMode } from "../engine/signOutMode";
-import { sessionKey } from "../engine/sessionKey";
 import type { SignOutOrder } from "../engine/signOutOrder";
 import {
+  countNotifications,
+  countSessions,
+  isProblem,
+  reportWithSessions,
+  sessionKey,
   sessionOutcomes,
+  sessionWithOutcome,
+  sessionsOfUsers,
+  userSummary,
   type ReportedError,
   type SessionOutcome,
   type SessionResult,
+  type SignOutMode,
   type SignOutReport,
-} from "../engine/signOutReport";
+} from "../engine/report";
 import { chunkResultBounds, type ChunkResult, type JournalEntry } from "./operationRecord";
 
 /** Outcomes only an action (or a dry run of one) writes; `pendingAction` is the notify stage's. */
@@ -126,18 +132,15 @@ export function resolveChunkSessions(delivery: ChunkDelivery): SessionResult[] {
   for (const entry of delivery.after) {
     const key = sessionKey(entry.session);
     const resolved = resolveOutcome(entry, earlier.get(key), fresh.get(key), delivery);
-    byKey.set(key, {
-      ...entry.session,
-      outcome: resolved.outcome,
-      ...(resolved.error === undefined ? {} : { error: resolved.error }),
-      ...(resolved.upstreamStatus === undefined ? {} : { upstreamStatus: resolved.upstreamStatus }),
-      ...(resolved.verified === true ? { verified: true } : {}),
-      ...(fresh.get(key)?.sessionHostStatus === undefined
-        ? {}
-        : { sessionHostStatus: fresh.get(key)?.sessionHostStatus }),
-      ...(entry.notification === undefined ? {} : { notification: entry.notification }),
-      ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
-    });
+    byKey.set(
+      key,
+      sessionWithOutcome(entry.session, {
+        ...resolved,
+        sessionHostStatus: fresh.get(key)?.sessionHostStatus,
+        notification: entry.notification,
+        notificationError: entry.notificationError,
+      }),
+    );
   }
   // A result the journal lacks cannot happen when its writes succeed; kept so none is ever lost.
   for (const session of delivery.report.sessions) {
@@ -166,19 +169,8 @@ export interface ChunkClosing {
  */
 export function closeChunkSessions(entries: readonly JournalEntry[], closing: ChunkClosing): SessionResult[] {
   return entries.map((entry): SessionResult => {
-    const notification = {
-      ...(entry.notification === undefined ? {} : { notification: entry.notification }),
-      ...(entry.notificationError === undefined ? {} : { notificationError: entry.notificationError }),
-    };
     if (isActOutcome(entry.outcome) && entry.outcome !== undefined) {
-      return {
-        ...entry.session,
-        outcome: entry.outcome,
-        ...(entry.error === undefined ? {} : { error: entry.error }),
-        ...(entry.upstreamStatus === undefined ? {} : { upstreamStatus: entry.upstreamStatus }),
-        ...(entry.verified === true ? { verified: true } : {}),
-        ...notification,
-      };
+      return sessionWithOutcome(entry.session, { ...entry, outcome: entry.outcome });
     }
     const error =
       entry.intent === "act"
@@ -192,19 +184,13 @@ export function closeChunkSessions(entries: readonly JournalEntry[], closing: Ch
             statusCode: undefined,
             message: `Not acted on: the chunk ended (${closing.reason}) before the action.`,
           };
-    return { ...entry.session, outcome: closing.status, error, ...notification };
+    return sessionWithOutcome(entry.session, {
+      outcome: closing.status,
+      error,
+      notification: entry.notification,
+      notificationError: entry.notificationError,
+    });
   });
-}
-
-const problemOutcomes: ReadonlySet<SessionOutcome> = new Set([
-  "failed",
-  "deadlineExceeded",
-  "stillPresent",
-  "protected",
-]);
-
-export function isProblem(session: SessionResult): boolean {
-  return problemOutcomes.has(session.outcome) || session.notification === "failed";
 }
 
 type ResultParts = Omit<ChunkResult, "problemSessions" | "problemSessionCount" | "errorCount" | "counts"> & {
@@ -237,12 +223,7 @@ export function toChunkResult(report: SignOutReport): ChunkResult {
     hostPoolsScanned: report.counts.hostPoolsScanned,
     hostPoolsNotFound: report.hostPoolsNotFound,
     notifications: report.notifications,
-    users: report.users.map((user) => ({
-      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
-      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
-      status: user.status,
-      counts: user.counts,
-    })),
+    users: report.users.map((user) => userSummary(user, user.status, user.counts)),
     errors: report.errors,
     warnings: report.warnings ?? [],
   });
@@ -262,11 +243,9 @@ export function closedChunkResult(
     strategy: "unfilteredPerHostPool",
     hostPoolsScanned: 0,
     notifications: order.notify === undefined ? undefined : countNotifications(sessions),
-    users: order.users.map((user, index) => ({
-      ...user,
-      status: closing.status,
-      counts: countSessions(order.mode, owned[index] ?? []),
-    })),
+    users: order.users.map((user, index) =>
+      userSummary(user, closing.status, countSessions(order.mode, owned[index] ?? [])),
+    ),
     errors: [],
     warnings: [],
   });

@@ -1,12 +1,11 @@
 import { msToSecondsAtLeast } from "../base/duration";
-import { setMaxListeners } from "node:events";
-import { deadlineSignal, type Clock } from "../base/clock";
+import type { Clock } from "../base/clock";
+import { signOutWithin } from "../engine/signOutWithin";
 import type { SignOut } from "../engine/createSignOutEngine";
-import { countNotifications } from "../engine/buildReport";
+import { countNotifications, type SessionResult } from "../engine/report";
 import { findProtectedAccounts } from "../engine/findProtectedAccounts";
 import { describeUser } from "../engine/requestedUser";
 import { stagesFor } from "../engine/stagePlan";
-import type { SessionResult } from "../engine/signOutReport";
 import { createChunkJournal } from "./chunkJournal";
 import { endChunk, type ChunkEnding } from "./endChunk";
 import { finishOperation } from "./finishOperation";
@@ -175,12 +174,7 @@ async function run(
   const journal = createChunkJournal(store, operationId, message.chunk, message.stage, dependencies.run);
   const jobLeftMs = summary.deadlineAt - now;
   const runMs = Math.min(jobLeftMs, dependencies.maxRunMs);
-  const deadline = deadlineSignal(clock, runMs);
-  // Every in-flight SDK call listens on the deadline; hundreds at once are expected, not a leak.
-  setMaxListeners(0, deadline.signal);
-  const report = await dependencies
-    .signOut(order, { abortSignal: deadline.signal, journal })
-    .finally(() => deadline.dispose());
+  const report = await signOutWithin(dependencies.signOut, order, { clock, ms: runMs, journal });
   if (journal.failure() !== undefined) {
     throw new RetryDelivery(`chunk ${message.chunk}: the journal could not be written (${String(journal.failure())})`);
   }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { logEvent, logEventFields, logEventNames, type LogEventName } from "../../../src/lib/base/logEvents";
-import { signOutCountsSchema } from "../../../src/lib/engine/signOutReport";
+import { signOutCountsSchema } from "../../../src/lib/engine/report/signOutReport";
 import { repositoryRoot, sourceFiles } from "../../support/sourceFiles";
 
 const root = repositoryRoot;

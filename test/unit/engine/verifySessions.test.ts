@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { HostPoolRef } from "../../../src/lib/azure/armResourceId";
 import type { SharedScan } from "../../../src/lib/engine/sharedScan";
-import type { SessionResult } from "../../../src/lib/engine/signOutReport";
+import type { SessionResult } from "../../../src/lib/engine/report/signOutReport";
 import { verifySessions, type ListRequestedSessions } from "../../../src/lib/engine/verifySessions";
 import { createManualClock, eventually, settle } from "../../support/manualClock";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { reportedErrorSchema, signOutCountsSchema } from "../../../src/lib/engine/signOutReport";
+import { reportedErrorSchema, signOutCountsSchema } from "../../../src/lib/engine/report/signOutReport";
 import { repositoryRoot } from "./armTemplate";
 
 const read = (file: string) => readFileSync(path.join(repositoryRoot, file), "utf8");

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildOperationReport, compactAboveUsers } from "../../../src/lib/jobs/aggregateOperation";
 import { chunkUsers } from "../../../src/lib/jobs/chunkUsers";
-import { countSessions, sortSessions } from "../../../src/lib/engine/buildReport";
+import { countSessions, sortSessions } from "../../../src/lib/engine/report/buildReport";
 import type { ChunkRecord, OperationSummary } from "../../../src/lib/jobs/operationRecord";
-import type { SessionResult } from "../../../src/lib/engine/signOutReport";
+import type { SessionResult } from "../../../src/lib/engine/report/signOutReport";
 
 function summaryFor(users: number): OperationSummary {
   return {

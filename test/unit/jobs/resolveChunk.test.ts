@@ -8,7 +8,7 @@ import {
 } from "../../../src/lib/jobs/resolveChunk";
 import type { JournalEntry } from "../../../src/lib/jobs/operationRecord";
 import type { SignOutOrder } from "../../../src/lib/engine/signOutOrder";
-import type { ReportedError, SessionResult, SignOutReport } from "../../../src/lib/engine/signOutReport";
+import type { ReportedError, SessionResult, SignOutReport } from "../../../src/lib/engine/report/signOutReport";
 
 const pool = { subscriptionId: "11111111-1111-4111-8111-111111111111", resourceGroup: "RG", hostPool: "HP" };
 

@@ -7,7 +7,7 @@ import { maxUsersPerChunk } from "../../../src/lib/jobs/chunkUsers";
 import { orderLimits } from "../../../src/lib/engine/orderLimits";
 import { upnLimits } from "../../../src/lib/base/userPrincipalName";
 import { chunkResultBounds, type ChunkResult } from "../../../src/lib/jobs/operationRecord";
-import type { SessionResult } from "../../../src/lib/engine/signOutReport";
+import type { SessionResult } from "../../../src/lib/engine/report/signOutReport";
 
 /** Letters and digits drawn at random: gzip gains almost nothing on them. */
 function noise(length: number): string {

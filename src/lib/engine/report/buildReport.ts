@@ -1,23 +1,24 @@
-import { msToSeconds } from "../base/duration";
-import { naturalCompare } from "../base/naturalCompare";
-import type { HostPoolSelector } from "./hostPoolSelector";
-import type { SignOutOrder } from "./signOutOrder";
-import type { SignOutMode } from "./signOutMode";
+import { groupBy } from "../../base/groupBy";
+import { msToSeconds } from "../../base/duration";
+import { naturalCompare } from "../../base/naturalCompare";
+import type { HostPoolSelector } from "../hostPoolSelector";
+import type { SignOutOrder } from "../signOutOrder";
+import type { SignOutMode } from "../signOutMode";
 import type {
   ListingStrategy,
   NotificationOutcome,
   ReportedError,
   SessionOutcome,
   SessionResult,
-  SignOutCounts,
   SignOutReport,
-  SignOutStatus,
   UserReport,
 } from "./signOutReport";
 import { sessionKey } from "./sessionKey";
-import { matchRequestedUser, type RequestedUser } from "./requestedUser";
-import { userPrincipalNameKey } from "../base/userPrincipalName";
-import { accountObjectIdKey, objectIdKey } from "../base/objectId";
+import { decideStatus } from "./reportStatus";
+import { userSummary, type NotificationCounts, type SessionCounts } from "./mergeReports";
+import { matchRequestedUser, type RequestedUser } from "../requestedUser";
+import { userPrincipalNameKey } from "../../base/userPrincipalName";
+import { accountObjectIdKey, objectIdKey } from "../../base/objectId";
 
 /** Everything one request learnt and did, as data; the report is a function of it. */
 export interface RequestOutcome {
@@ -44,23 +45,8 @@ export function sortSessions(sessions: readonly SessionResult[]): SessionResult[
     .map((entry) => entry.session);
 }
 
-function decideStatus(errors: readonly ReportedError[], sessions: readonly SessionResult[]): SignOutStatus {
-  const deadlineHit =
-    errors.some((error) => error.code === "DeadlineExceeded") ||
-    sessions.some((session) => session.outcome === "deadlineExceeded");
-  if (deadlineHit) return "deadlineExceeded";
-  // A protected account's session is left alone on purpose, yet what was asked did not happen.
-  const sessionFailed = sessions.some(
-    (session) => session.outcome === "failed" || session.outcome === "stillPresent" || session.outcome === "protected",
-  );
-  return errors.length > 0 || sessionFailed ? "failed" : "completed";
-}
-
 /** The counts of a report's sessions (disconnect's own counts only in mode disconnect). */
-export function countSessions(
-  mode: SignOutMode,
-  sessions: readonly SessionResult[],
-): Omit<SignOutCounts, "subscriptions" | "hostPoolsScanned"> {
+export function countSessions(mode: SignOutMode, sessions: readonly SessionResult[]): SessionCounts {
   const count = (outcome: SessionOutcome): number => sessions.filter((session) => session.outcome === outcome).length;
   const otherAccount = count("otherAccount");
   const protectedSessions = count("protected");
@@ -86,9 +72,7 @@ export function countSessions(
 }
 
 /** What became of the messages, over a report's sessions. */
-export function countNotifications(
-  sessions: readonly Pick<SessionResult, "notification">[],
-): Record<NotificationOutcome, number> {
+export function countNotifications(sessions: readonly Pick<SessionResult, "notification">[]): NotificationCounts {
   const notified = (result: NotificationOutcome): number =>
     sessions.filter((session) => session.notification === result).length;
   return {
@@ -128,13 +112,7 @@ function usersOf(
   const owned = sessionsOfUsers(job.users, sessions);
   return job.users.map((user, index) => {
     const own = owned[index] ?? [];
-    return {
-      ...(user.userPrincipalName === undefined ? {} : { userPrincipalName: user.userPrincipalName }),
-      ...(user.objectId === undefined ? {} : { objectId: user.objectId }),
-      status: decideStatus(scopeErrors, own),
-      counts: countSessions(job.mode, own),
-      sessions: own,
-    };
+    return { ...userSummary(user, decideStatus(scopeErrors, own), countSessions(job.mode, own)), sessions: own };
   });
 }
 
@@ -155,19 +133,9 @@ export function sessionsOfUsers(
   users: readonly RequestedUser[],
   sessions: readonly SessionResult[],
 ): SessionResult[][] {
-  const byUserPrincipalName = new Map<string, SessionResult[]>();
-  const byObjectId = new Map<string, SessionResult[]>();
-  const add = (map: Map<string, SessionResult[]>, key: string, session: SessionResult): void => {
-    const own = map.get(key);
-    if (own === undefined) map.set(key, [session]);
-    else own.push(session);
-  };
+  const byUserPrincipalName = groupBy(sessions, (session) => userPrincipalNameKey(session.userPrincipalName));
+  const byObjectId = groupBy(sessions, (session) => accountObjectIdKey(session.objectId));
   const position = new Map(sessions.map((session, index) => [session, index]));
-  for (const session of sessions) {
-    add(byUserPrincipalName, userPrincipalNameKey(session.userPrincipalName), session);
-    const objectId = accountObjectIdKey(session.objectId);
-    if (objectId !== undefined) add(byObjectId, objectId, session);
-  }
   return users.map((user) => {
     const candidates = new Set([
       ...(user.userPrincipalName === undefined

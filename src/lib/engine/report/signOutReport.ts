@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { signOutModes } from "./signOutMode";
+import { signOutModes } from "../signOutMode";
 
 // The report is described in zod, and its types inferred from that, so that the OpenAPI document's
 // response schema is derived from what the engine returns and cannot drift from it.

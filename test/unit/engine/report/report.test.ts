@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { countNotifications, countSessions, reportWithSessions } from "../../../src/lib/engine/buildReport";
-import { sessionKey } from "../../../src/lib/engine/sessionKey";
-import type { SignOutOrder } from "../../../src/lib/engine/signOutOrder";
-import type { SessionResult, SignOutReport } from "../../../src/lib/engine/signOutReport";
+import { countNotifications, countSessions, reportWithSessions } from "../../../../src/lib/engine/report/buildReport";
+import { sessionKey } from "../../../../src/lib/engine/report/sessionKey";
+import type { SignOutOrder } from "../../../../src/lib/engine/signOutOrder";
+import type { SessionResult, SignOutReport } from "../../../../src/lib/engine/report/signOutReport";
 
 const base: SessionResult = {
   subscriptionId: "11111111-1111-4111-8111-111111111111",

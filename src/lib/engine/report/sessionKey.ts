@@ -14,3 +14,11 @@ export function sessionKey(session: SessionIdentity): string {
     .join("/")
     .toLowerCase();
 }
+
+/**
+ * The key of a session within one host pool's listing (session host and session id, case-folded):
+ * what a listing of that pool is compared by, whatever resource group or host pool a listed id spells.
+ */
+export function sessionKeyInHostPool(session: Pick<SessionIdentity, "sessionHost" | "sessionId">): string {
+  return [session.sessionHost, session.sessionId].join("/").toLowerCase();
+}
