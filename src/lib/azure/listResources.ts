@@ -50,40 +50,42 @@ export async function listHostPools(
   );
 }
 
-export async function listUserSessions(
+export function listUserSessions(
   client: ArmLister,
   endpoint: string,
   hostPool: HostPoolRef,
   options: ListOptions,
 ): Promise<ListedSession[]> {
-  const path =
-    `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
-    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/userSessions`;
-  return readAllPages(
-    client,
-    listingUrl(endpoint, path, options),
-    hostPool.subscriptionId,
-    options.abortSignal,
-    toListedSession,
-  );
+  return listHostPoolChildren(client, endpoint, hostPool, "userSessions", options, toListedSession);
 }
 
 /** Read only to say why a session stayed (see `sessionHostStatus`): never part of a scan. */
-export async function listSessionHosts(
+export function listSessionHosts(
   client: ArmLister,
   endpoint: string,
   hostPool: HostPoolRef,
   options: ListOptions,
 ): Promise<ListedSessionHost[]> {
+  return listHostPoolChildren(client, endpoint, hostPool, "sessionHosts", options, toListedSessionHost);
+}
+
+function listHostPoolChildren<T>(
+  client: ArmLister,
+  endpoint: string,
+  hostPool: HostPoolRef,
+  collection: "userSessions" | "sessionHosts",
+  options: ListOptions,
+  toItem: (item: unknown) => T,
+): Promise<T[]> {
   const path =
     `/subscriptions/${segment(hostPool.subscriptionId)}/resourceGroups/${segment(hostPool.resourceGroup)}` +
-    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/sessionHosts`;
+    `/providers/Microsoft.DesktopVirtualization/hostPools/${segment(hostPool.hostPool)}/${collection}`;
   return readAllPages(
     client,
     listingUrl(endpoint, path, options),
     hostPool.subscriptionId,
     options.abortSignal,
-    toListedSessionHost,
+    toItem,
   );
 }
 
