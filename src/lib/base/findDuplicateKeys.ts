@@ -12,6 +12,23 @@ interface Container {
   expectKey: boolean;
 }
 
+/**
+ * Where the string opened at `open` ends. Most of an ARM page is string content (resource ids),
+ * so the search is the engine's `indexOf`, not a loop per character: a quote preceded by an odd
+ * run of backslashes is escaped, and the search goes on past it.
+ */
+function closingQuote(json: string, open: number): number {
+  let end = json.indexOf('"', open + 1);
+  while (end !== -1) {
+    let backslashes = 0;
+    while (json.charCodeAt(end - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = json.indexOf('"', end + 1);
+  }
+  // Unreachable for text JSON.parse accepted; the scan ends there.
+  return json.length;
+}
+
 function pathOf(container: Container, key: string): string {
   const segments = [key];
   for (let c: Container | undefined = container; c?.segment !== undefined; c = c.parent) segments.push(c.segment);
@@ -48,8 +65,7 @@ export function findDuplicateKeys(json: string, limit = 10): string[] {
       if (top.isObject) top.expectKey = true;
       else top.index++;
     } else if (c === 0x22 /* " */) {
-      let end = i + 1;
-      while (json.charCodeAt(end) !== 0x22) end += json.charCodeAt(end) === 0x5c /* \ */ ? 2 : 1;
+      const end = closingQuote(json, i);
       if (top?.isObject && top.expectKey) {
         const literal = json.slice(i, end + 1);
         const key = literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
