@@ -1,20 +1,15 @@
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { TableClient } from "@azure/data-tables";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
 import { jobQueueName, operationsTableName, poisonQueueName } from "../../src/lib/jobs/jobNames";
 import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
-import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
-import { startTableFaultProxy, type TableFaultProxy } from "../support/tableFaultProxy";
+import { useAppHostStack, pollLocation, postAsync } from "../support/appHost";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
 
-let emulator: RunningEmulator;
-let azurite: AzuriteInstance;
-let proxy: TableFaultProxy;
-let hosts: AppHosts;
+const stack = useAppHostStack(tenantScenario);
+
 /**
  * The consumer's Table writes in an uninterrupted run of alice's job, each a crash point below: 3
  * intent batches and 3 outcome batches (one per host pool acted in), the journal's verified
@@ -25,30 +20,12 @@ const consumerWritesOfAJob = 9;
 /** As the first test measured them. */
 let consumerWrites = 0;
 
-before(async () => {
-  emulator = await startEmulator({ scenario: tenantScenario() });
-  azurite = await startAzurite();
-  proxy = await startTableFaultProxy(azurite.tableEndpoint);
-  hosts = appHosts(emulator, azurite, tenantScenario);
-  const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
-});
-afterEach(async () => {
-  proxy.setUnavailable(false);
-  await hosts.killAll();
-});
-after(async () => {
-  hosts.close();
-  await proxy.close();
-  await Promise.all([emulator.close(), azurite.close()]);
-});
-
 /** The app's Table traffic goes through the proxy; queues go straight to Azurite. */
 const startHost = (settings: Record<string, string> = {}): Promise<LocalHostProcess> =>
-  hosts.start({ AzureWebJobsStorage: proxy.connectionString(azurite.connectionString), ...settings });
+  stack.hosts.start({ AzureWebJobsStorage: stack.proxy.connectionString(stack.azurite.connectionString), ...settings });
 
 function remaining(): string[] {
-  return emulator
+  return stack.emulator
     .sessions()
     .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
     .sort();
@@ -103,13 +80,15 @@ async function crashAndRestart(
   extra: Record<string, unknown> = {},
   restart: Restart = {},
 ): Promise<string | undefined> {
-  emulator.load(tenantScenario());
+  stack.emulator.load(tenantScenario());
   // A message an earlier run's host left behind (killed before it came back) must not run in this one.
-  await QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(jobQueueName).clearMessages();
+  await QueueServiceClient.fromConnectionString(stack.azurite.connectionString)
+    .getQueueClient(jobQueueName)
+    .clearMessages();
   const first = await startHost();
   // Both subscriptions' listings wait until the crash point is armed, so the run is decided by the
   // test, not by timing (a scan opens at once: no gathering window holds a lone request back).
-  const listing = emulator.gate({ operation: "listHostPools" });
+  const listing = stack.emulator.gate({ operation: "listHostPools" });
   const accepted = await postAsync(first, { userPrincipalName: "alice@contoso.com", ...extra });
   assert.equal(accepted.status, 202, accepted.status === 202 ? "" : await accepted.text());
   const location = accepted.headers.get("location")!;
@@ -150,9 +129,9 @@ function operationIdOf(location: string): string {
  * listing held is the verification's). Its outcomes are journaled; nothing says they were verified.
  */
 async function duringVerification(): Promise<() => void> {
-  const lastDelete = emulator.gate({ method: "DELETE", skip: 3 });
+  const lastDelete = stack.emulator.gate({ method: "DELETE", skip: 3 });
   await lastDelete.arrived();
-  const relisting = emulator.gate({ operation: "listUserSessions", hostPool: "HP-Alpha" });
+  const relisting = stack.emulator.gate({ operation: "listUserSessions", hostPool: "HP-Alpha" });
   lastDelete.release();
   await relisting.arrived();
   assert.deepEqual(remaining(), everyoneButAlice, "every delete landed before the crash");
@@ -161,7 +140,7 @@ async function duringVerification(): Promise<() => void> {
 
 /** The job's deadline, as its record holds it, moved into the past: the next delivery comes after it. */
 async function passDeadline(operationId: string): Promise<void> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, operationsTableName, {
+  const table = TableClient.fromConnectionString(stack.azurite.connectionString, operationsTableName, {
     allowInsecureConnection: true,
   });
   await table.updateEntity(
@@ -213,14 +192,14 @@ async function answer(url: string): Promise<{ status: number; body: ReportBody }
 
 describe("asynchronous sign-out: the local host killed (SIGKILL) at every write point of a chunk's life", () => {
   it("counts the Table writes and ARM deletes of an uninterrupted job", async () => {
-    emulator.load(tenantScenario());
+    stack.emulator.load(tenantScenario());
     const host = await startHost();
-    const before = proxy.writes();
+    const before = stack.proxy.writes();
     const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
-    const acceptWrites = proxy.writes() - before;
+    const acceptWrites = stack.proxy.writes() - before;
     await assertExactlySignedOut(accepted.headers.get("location")!);
-    const deletes = emulator.calls().filter((call) => call.method === "DELETE").length;
-    consumerWrites = proxy.writes() - before - acceptWrites;
+    const deletes = stack.emulator.calls().filter((call) => call.method === "DELETE").length;
+    consumerWrites = stack.proxy.writes() - before - acceptWrites;
     // Accept: the table and the record. Consumer: intents and outcomes for each of 3 pools, the chunk, the summary.
     assert.equal(acceptWrites, 2);
     // One more when a status read sees the chunk ended before the consumer finishes the summary, and finishes it.
@@ -235,10 +214,10 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
     it(`finishes with exact counts after a crash right after the consumer's Table write ${nth}`, async () => {
       const location = await crashAndRestart(
         async () => {
-          await proxy.holdAfterWrite(nth);
+          await stack.proxy.holdAfterWrite(nth);
           return () => undefined;
         },
-        () => proxy.cancelHold(),
+        () => stack.proxy.cancelHold(),
       );
       assert.ok(location !== undefined, `the job finished without write ${nth} (${consumerWrites} when counted)`);
       await assertExactlySignedOut(location);
@@ -249,7 +228,7 @@ describe("asynchronous sign-out: the local host killed (SIGKILL) at every write 
     it(`finishes with exact counts after a crash right after ARM delete ${deletes} of 4`, async () => {
       const location = await crashAndRestart(async () => {
         // Armed after the scenario is loaded (loading opens every gate).
-        const next = emulator.gate({ method: "DELETE", skip: deletes });
+        const next = stack.emulator.gate({ method: "DELETE", skip: deletes });
         await next.arrived();
         assert.equal(remaining().length, everyoneButAlice.length + 4 - deletes, "the crash comes between deletes");
         return () => next.release();
@@ -269,10 +248,10 @@ describe("a notify-first job: the local host killed after each write of its noti
     it(`finishes with exact counts after a crash right after the notice stage's Table write ${nth}`, async () => {
       const location = await crashAndRestart(
         async () => {
-          await proxy.holdAfterWrite(nth);
+          await stack.proxy.holdAfterWrite(nth);
           return () => undefined;
         },
-        () => proxy.cancelHold(),
+        () => stack.proxy.cancelHold(),
         notifyFirst,
       );
       assert.ok(location !== undefined, `the job finished without its write ${nth}`);
@@ -333,7 +312,7 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
         beforeRestart: async (operationId) => {
           await passDeadline(operationId);
           // The message never comes back: only the status read can end the chunk.
-          await QueueServiceClient.fromConnectionString(azurite.connectionString)
+          await QueueServiceClient.fromConnectionString(stack.azurite.connectionString)
             .getQueueClient(jobQueueName)
             .clearMessages();
         },
@@ -360,7 +339,7 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
       {
         // Every later delivery waits on its first listing past its one-second budget and is thrown back.
         beforeRestart: () => {
-          listings = emulator.gate({ operation: "listHostPools" });
+          listings = stack.emulator.gate({ operation: "listHostPools" });
           return Promise.resolve();
         },
         // The poison path is tested, not the spacing of retries: host.json's 30 s between deliveries
@@ -391,52 +370,52 @@ describe("a chunk killed after its deletes keeps what they did, however it ends"
 
 describe("asynchronous sign-out while Table storage is unavailable", () => {
   it("rides out a Table outage mid-job: pollers read 202 with Retry-After, the job finishes with exact counts", async () => {
-    emulator.load(tenantScenario());
+    stack.emulator.load(tenantScenario());
     const host = await startHost();
-    const firstDelete = emulator.gate({ method: "DELETE", limit: 1 });
+    const firstDelete = stack.emulator.gate({ method: "DELETE", limit: 1 });
     const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
     const location = accepted.headers.get("location")!;
     await firstDelete.arrived();
-    proxy.setUnavailable(true);
+    stack.proxy.setUnavailable(true);
     firstDelete.release();
     const during = await fetch(location);
     assert.equal(during.status, 202, "a poller keeps polling while the record cannot be read");
     assert.ok(Number(during.headers.get("retry-after")) > 0);
     assert.equal(((await during.json()) as { phase: string }).phase, "storageUnavailable");
     // Long enough for the consumer's writes and the SDK's retries to meet the outage.
-    await proxy.refusedAtLeast(8);
-    proxy.setUnavailable(false);
+    await stack.proxy.refusedAtLeast(8);
+    stack.proxy.setUnavailable(false);
     await assertExactlySignedOut(location);
   });
 
   it("answers 503 with Retry-After and queues nothing when the operation cannot be recorded", async () => {
-    emulator.load(tenantScenario());
+    stack.emulator.load(tenantScenario());
     const host = await startHost();
-    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(jobQueueName);
+    const queue = QueueServiceClient.fromConnectionString(stack.azurite.connectionString).getQueueClient(jobQueueName);
     await queue.clearMessages();
-    proxy.setUnavailable(true);
+    stack.proxy.setUnavailable(true);
     const refused = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
-    proxy.setUnavailable(false);
+    stack.proxy.setUnavailable(false);
     assert.equal(refused.status, 503);
     assert.ok(Number(refused.headers.get("retry-after")) > 0);
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "StoreUnavailable");
     assert.equal((await queue.peekMessages()).peekedMessageItems.length, 0);
-    assert.equal(emulator.calls().length, 0);
+    assert.equal(stack.emulator.calls().length, 0);
   });
 });
 
 describe("the status URL", () => {
   it("checks the token against the summary alone: an unknown id and a wrong token cost one point read each and answer the same", async () => {
-    emulator.load(tenantScenario());
+    stack.emulator.load(tenantScenario());
     const host = await startHost();
     const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com", dryRun: true });
     const location = new URL(accepted.headers.get("location")!);
     await pollLocation(location.toString());
     const answer = async (url: URL): Promise<{ status: number; code: string; reads: number }> => {
-      const before = proxy.requests.length;
+      const before = stack.proxy.requests.length;
       const response = await fetch(url);
       const body = (await response.json()) as { error: { code: string } };
-      return { status: response.status, code: body.error.code, reads: proxy.requests.length - before };
+      return { status: response.status, code: body.error.code, reads: stack.proxy.requests.length - before };
     };
     const wrongToken = new URL(location);
     wrongToken.searchParams.set("token", "A".repeat(43));
@@ -447,7 +426,7 @@ describe("the status URL", () => {
   });
 
   it("answers a large operation compactly and lists every session page by page with ?detail=sessions", async () => {
-    emulator.load(tenantScenario());
+    stack.emulator.load(tenantScenario());
     const host = await startHost();
     const nobody = Array.from({ length: 199 }, (_, i) => `nobody${i}@contoso.com`);
     const users = ["alice@contoso.com", ...nobody, "bob@contoso.com"];

@@ -2,46 +2,22 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
-import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
 import { readHostQueueSettings } from "../../local/hostQueueSettings";
 import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
 import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
-import { appHosts, pollLocation, postAsync, type AppHosts } from "../support/appHost";
-import { startTableFaultProxy, type TableFaultProxy } from "../support/tableFaultProxy";
+import { useAppHostStack, pollLocation, postAsync } from "../support/appHost";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
+
+const stack = useAppHostStack(tenantScenario);
 
 // These runs use the project's own host.json (extensions.queues.visibilityTimeout, maxDequeueCount)
 // on the local functions host, which applies it on a failed delivery as the Storage extension does.
 const projectRoot = path.resolve(__dirname, "..", "..", "..");
 
-let emulator: RunningEmulator;
-let azurite: AzuriteInstance;
-let proxy: TableFaultProxy;
-let hosts: AppHosts;
-
-before(async () => {
-  emulator = await startEmulator({ scenario: tenantScenario() });
-  azurite = await startAzurite();
-  proxy = await startTableFaultProxy(azurite.tableEndpoint);
-  hosts = appHosts(emulator, azurite, tenantScenario);
-  const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
-});
-afterEach(async () => {
-  proxy.setUnavailable(false);
-  await hosts.killAll();
-});
-after(async () => {
-  hosts.close();
-  await proxy.close();
-  await Promise.all([emulator.close(), azurite.close()]);
-});
-
 function remaining(): string[] {
-  return emulator
+  return stack.emulator
     .sessions()
     .map((s) => `${s.subscriptionId.slice(0, 8)}/${s.hostPool}/${s.sessionHost}/${s.sessionId} ${s.userPrincipalName}`)
     .sort();
@@ -56,22 +32,24 @@ async function outageMidJob(
   refusal: "serverBusy" | "forbidden",
   outageMs: number,
 ): Promise<{ host: LocalHostProcess; location: string }> {
-  emulator.load(tenantScenario());
-  const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  stack.emulator.load(tenantScenario());
+  const service = QueueServiceClient.fromConnectionString(stack.azurite.connectionString);
   for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).clearMessages();
-  const host = await hosts.start({ AzureWebJobsStorage: proxy.connectionString(azurite.connectionString) });
-  const firstDelete = emulator.gate({ method: "DELETE", limit: 1 });
+  const host = await stack.hosts.start({
+    AzureWebJobsStorage: stack.proxy.connectionString(stack.azurite.connectionString),
+  });
+  const firstDelete = stack.emulator.gate({ method: "DELETE", limit: 1 });
   const accepted = await postAsync(host, { userPrincipalName: "alice@contoso.com" });
   assert.equal(accepted.status, 202);
   await firstDelete.arrived();
-  proxy.setUnavailable(true, refusal);
+  stack.proxy.setUnavailable(true, refusal);
   const wentAway = Date.now();
   firstDelete.release();
   await host.waitFor("a delivery of the job to fail on the outage", (message) =>
     isQueueEvent(message, "failed", jobQueueName),
   );
   await delay(Math.max(0, outageMs - (Date.now() - wentAway)));
-  proxy.setUnavailable(false);
+  stack.proxy.setUnavailable(false);
   return { host, location: accepted.headers.get("location")! };
 }
 
@@ -88,7 +66,9 @@ async function assertCompletedWithoutPoison(host: LocalHostProcess, location: st
     [],
     "no chunk went to the poison queue",
   );
-  const poison = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(poisonQueueName);
+  const poison = QueueServiceClient.fromConnectionString(stack.azurite.connectionString).getQueueClient(
+    poisonQueueName,
+  );
   assert.equal((await poison.peekMessages()).peekedMessageItems.length, 0);
   assert.ok(
     host.messages.some((message) => isQueueEvent(message, "failed", jobQueueName)),

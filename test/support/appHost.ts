@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import type { RunningEmulator } from "../../emulator/startEmulator";
+import { after, afterEach, before } from "node:test";
+import { QueueServiceClient } from "@azure/storage-queue";
+import { startEmulator, type RunningEmulator } from "../../emulator/startEmulator";
 import type { Scenario } from "../../emulator/scenario";
-import type { AzuriteInstance } from "../../local/startAzurite";
+import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
+import { jobQueueName, poisonQueueName } from "../../src/lib/jobs/jobNames";
+import { startTableFaultProxy, type TableFaultProxy } from "./tableFaultProxy";
 import { startLocalHost, type LocalHostProcess } from "../local/localHostProcess";
 
 const projectRoot = path.resolve(__dirname, "..", "..", "..");
@@ -79,4 +83,58 @@ export async function pollLocation(location: string, bound = 400): Promise<Polle
     await delay(100);
   }
   throw new Error(`${location} still answered 202 after ${bound} polls`);
+}
+
+/** What a file of kill tests runs against: see `useAppHostStack`. */
+export interface AppHostStack {
+  readonly emulator: RunningEmulator;
+  readonly azurite: AzuriteInstance;
+  /** The app's Table traffic goes through it (faults and holds); queues go straight to Azurite. */
+  readonly proxy: TableFaultProxy;
+  readonly hosts: AppHosts;
+}
+
+/**
+ * The emulator, Azurite with the job queues created, the Table fault proxy in front of it and the
+ * app's local hosts: started once for the file, every host killed and the proxy healed after each
+ * test. The fields are set when the file's `before` has run.
+ */
+export function useAppHostStack(scenario: () => Scenario): AppHostStack {
+  const stack: { -readonly [K in keyof AppHostStack]?: AppHostStack[K] } = {};
+  const get = <K extends keyof AppHostStack>(key: K): AppHostStack[K] => {
+    const value = stack[key];
+    if (value === undefined) throw new Error(`the test stack's ${key} is used before the file's before() ran`);
+    return value;
+  };
+  before(async () => {
+    stack.emulator = await startEmulator({ scenario: scenario() });
+    stack.azurite = await startAzurite();
+    stack.proxy = await startTableFaultProxy(stack.azurite.tableEndpoint);
+    stack.hosts = appHosts(stack.emulator, stack.azurite, scenario);
+    const service = QueueServiceClient.fromConnectionString(stack.azurite.connectionString);
+    for (const name of [jobQueueName, poisonQueueName]) await service.getQueueClient(name).createIfNotExists();
+  });
+  afterEach(async () => {
+    get("proxy").setUnavailable(false);
+    await get("hosts").killAll();
+  });
+  after(async () => {
+    get("hosts").close();
+    await get("proxy").close();
+    await Promise.all([get("emulator").close(), get("azurite").close()]);
+  });
+  return {
+    get emulator() {
+      return get("emulator");
+    },
+    get azurite() {
+      return get("azurite");
+    },
+    get proxy() {
+      return get("proxy");
+    },
+    get hosts() {
+      return get("hosts");
+    },
+  };
 }
