@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { QueueClient } from "@azure/storage-queue";
 import { TableClient } from "@azure/data-tables";
 import { startAzurite, type AzuriteInstance } from "../../local/startAzurite";
-import { eventually } from "../support/manualClock";
+import { eventuallyElsewhere } from "../support/manualClock";
 
 let azurite: AzuriteInstance;
 before(async () => {
@@ -62,7 +62,7 @@ describe("Azurite for local runs and tests", () => {
           const watcher = watch(tmp, check);
           check();
         });
-        await eventually(() => !isAlive(azuritePid), `Azurite (${azuritePid}) to exit`);
+        await eventuallyElsewhere(() => !isAlive(azuritePid), `Azurite (${azuritePid}) to exit`);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { abortError, type Clock } from "../../src/lib/base/clock";
 
 interface Timer {
@@ -61,6 +62,19 @@ export async function eventually(
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error(`never happened: ${typeof what === "string" ? what : what()}`);
+}
+
+/**
+ * Waits until a condition on another process holds (its exit, say), which no event in this one
+ * reports: polled, and bounded by time, since turns of this event loop say nothing of how fast
+ * another process runs on a loaded machine.
+ */
+export async function eventuallyElsewhere(condition: () => boolean, what: string, limitMs = 30_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`never happened within ${limitMs} ms: ${what}`);
+    await delay(20);
+  }
 }
 
 /**
