@@ -5,6 +5,7 @@ import { TableClient } from "@azure/data-tables";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { jobQueueName, operationsTableName, poisonQueueName } from "../../src/lib/jobs/jobNames";
 import { isQueueEvent, type LocalHostProcess } from "../local/localHostProcess";
+import { countsOf, pick, type Counts } from "../support/sessionCounts";
 import { useAppHostStack, pollLocation, postAsync } from "../support/appHost";
 import { aliceSessions, everyoneButAlice, tenantScenario } from "./tenantScenario";
 
@@ -149,30 +150,11 @@ async function passDeadline(operationId: string): Promise<void> {
   );
 }
 
-type Counts = Record<string, number>;
 interface ReportBody {
   status: string;
   counts: Counts;
   users: { userPrincipalName: string; status: string; counts: Counts; sessions?: { outcome: string }[] }[];
   sessions: { outcome: string; verified?: boolean; error?: { code: string } }[];
-}
-
-/** The counts a list of sessions gives (those the report counts by outcome, and verified). */
-function countsOf(sessions: readonly { outcome: string; verified?: boolean }[]): Counts {
-  const count = (outcome: string): number => sessions.filter((session) => session.outcome === outcome).length;
-  return {
-    sessionsFound: sessions.length,
-    signedOut: count("signedOut"),
-    alreadyGone: count("alreadyGone"),
-    failed: count("failed"),
-    deadlineExceeded: count("deadlineExceeded"),
-    stillPresent: count("stillPresent"),
-    verified: sessions.filter((session) => session.verified === true).length,
-  };
-}
-
-function pick(counts: Counts, like: Counts): Counts {
-  return Object.fromEntries(Object.keys(like).map((key) => [key, counts[key] ?? 0]));
 }
 
 /** A full answer that agrees with itself: its counts and each user's count the sessions it lists. */
